@@ -41,7 +41,14 @@ export type LocalizedText = Static<typeof LocalizedText>;
 export const PromptSpec = Type.Union(
   [
     Type.String({ minLength: 1, description: 'Text to speak in the call language' }),
-    Obj({ say: LocalizedText, voice: Type.Optional(Type.String()) }, { description: 'Text-to-speech' }),
+    Obj(
+      {
+        say: LocalizedText,
+        voice: Type.Optional(Type.String({ description: 'TTS voice name (engine-specific)' })),
+        language: Type.Optional(Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$', description: 'Speak in this language whatever the call language (e.g. the language-choice prompt)' })),
+      },
+      { description: 'Text-to-speech' },
+    ),
     Obj({ file: LocalizedText }, { description: 'Audio file (per language allowed), relative to ivr-flows/audio/' }),
     Obj({ tone: Type.String({ minLength: 1 }), durationMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 60_000 })) }, { description: 'Tone: beep, ringback, busy or a tone_stream spec' }),
     Obj({ silenceMs: Type.Integer({ minimum: 1, maximum: 60_000 }) }, { description: 'Silence' }),

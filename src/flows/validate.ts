@@ -1,15 +1,22 @@
 /**
- * Validation of a flow document: schema, graph (exit targets, reachability,
- * loops that can spin), and each node's own checks. Every issue names the
- * file and the JSON pointer.
+ * Validation of a flow document: the schema (per node, for precise messages),
+ * the graph (exit targets, reachability, loops that can spin without waiting
+ * for the caller), caller-facing texts in every declared language, templates,
+ * audio files, and each node type's own checks. Every issue names the file
+ * and the JSON pointer.
  */
-import type { FlowDocument } from './flow-schema.ts';
-import type { CheckContext, FlowIssue } from './node-definition.ts';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Type, type TObject } from '@sinclair/typebox';
+import { FlowDocumentSchema, type FlowDocument } from './flow-schema.ts';
+import { nodeDefinitions, type NodeType } from './nodes/index.ts';
+import type { CheckContext, FlowIssue, NodeDefinition, PromptRef, TextRef } from './node-definition.ts';
+import { templateProblems } from '../engine/template.ts';
+import type { LocalizedText } from './common.ts';
 
 export interface ValidateOptions {
   /** File name for messages (e.g. "ivr-flows/main.json"), or the flow id. */
   file: string;
-  /** Ids of every other known flow (subflow/goto targets). */
+  /** Ids of every other known flow (subflow/goto targets). The flow's own id is added. */
   flowIds: ReadonlySet<string>;
   queueIds?: ReadonlySet<string>;
   transferPolicy: CheckContext['transferPolicy'];
@@ -22,8 +29,327 @@ export interface ValidationResult {
   issues: FlowIssue[];
 }
 
-export function validateFlowDocument(_doc: unknown, _options: ValidateOptions): ValidationResult {
-  throw new Error('not implemented yet');
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
+
+/** The flow envelope: everything but the nodes' insides, which are checked per type. */
+const EnvelopeSchema = Type.Object(
+  {
+    ...FlowDocumentSchema.properties,
+    nodes: Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' }), Type.Object({ type: Type.String() }), { minProperties: 1 }),
+  },
+  { additionalProperties: false },
+);
+let envelopeValidator: ValidateFunction | undefined;
+const nodeValidators = new Map<string, ValidateFunction>();
+
+function envelope(): ValidateFunction {
+  envelopeValidator ??= ajv.compile(EnvelopeSchema);
+  return envelopeValidator;
+}
+
+function nodeValidator(type: NodeType): ValidateFunction {
+  let v = nodeValidators.get(type);
+  if (!v) {
+    v = ajv.compile(nodeDefinitions[type].schema as TObject);
+    nodeValidators.set(type, v);
+  }
+  return v;
+}
+
+const NODE_TYPES = Object.keys(nodeDefinitions) as NodeType[];
+
+export function isNodeType(t: unknown): t is NodeType {
+  return typeof t === 'string' && (NODE_TYPES as string[]).includes(t);
+}
+
+function escapePointer(s: string): string {
+  return s.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Turns Ajv errors into readable issues, keeping the most specific one per place. */
+function schemaIssues(errors: ErrorObject[] | null | undefined, base: string, file: string): FlowIssue[] {
+  if (!errors?.length) return [];
+  // Errors under an anyOf come with one error per branch; when some branch got
+  // further (a deeper path), the shallow ones are noise.
+  const deepest = new Map<string, ErrorObject[]>();
+  for (const e of errors) {
+    const list = deepest.get(e.instancePath) ?? [];
+    list.push(e);
+    deepest.set(e.instancePath, list);
+  }
+  const paths = [...deepest.keys()];
+  const out: FlowIssue[] = [];
+  const seen = new Set<string>();
+  for (const [path, list] of deepest) {
+    const hasDeeper = paths.some((p) => p !== path && p.startsWith(path + '/'));
+    const anyOf = list.find((e) => e.keyword === 'anyOf');
+    let messages: string[];
+    if (anyOf) {
+      if (hasDeeper) continue;
+      const desc = (anyOf.parentSchema as { description?: string } | undefined)?.description;
+      messages = [desc ? `must be ${desc.charAt(0).toLowerCase()}${desc.slice(1)}` : 'does not match any allowed form'];
+    } else {
+      messages = list.filter((e) => !(hasDeeper && (e.keyword === 'type' || e.keyword === 'const' || e.keyword === 'required'))).map(describeAjvError);
+      if (messages.length === 0 && !hasDeeper) messages = list.map(describeAjvError);
+    }
+    for (const m of messages) {
+      const pointer = base + path;
+      const key = pointer + '|' + m;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ file, pointer, message: m, severity: 'error' });
+    }
+  }
+  return out;
+}
+
+function describeAjvError(e: ErrorObject): string {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return `unknown property "${String(p.additionalProperty)}"`;
+    case 'required':
+      return `missing required property "${String(p.missingProperty)}"`;
+    case 'type':
+      return `must be ${String(p.type)}`;
+    case 'const':
+      return `must be ${JSON.stringify(p.allowedValue)}`;
+    case 'enum':
+      return `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'pattern': {
+      const desc = (e.parentSchema as { description?: string } | undefined)?.description;
+      return desc ? `${desc} (does not match ${String(p.pattern)})` : `must match ${String(p.pattern)}`;
+    }
+    case 'propertyNames':
+      return `invalid name "${String(p.propertyName)}"`;
+    default:
+      return e.message ?? e.keyword;
+  }
+}
+
+function localizedEntries(text: LocalizedText): Array<[lang: string | undefined, s: string]> {
+  return typeof text === 'string' ? [[undefined, text]] : Object.entries(text);
+}
+
+function levenshtein(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0]!;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j]!;
+      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length]!;
+}
+
+function suggestion(name: string, candidates: Iterable<string>): string {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = levenshtein(name.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? ` (did you mean "${best}"?)` : '';
+}
+
+export function validateFlowDocument(doc: unknown, options: ValidateOptions): ValidationResult {
+  const { file } = options;
+  const issues: FlowIssue[] = [];
+  const error = (pointer: string, message: string): void => {
+    issues.push({ file, pointer, message, severity: 'error' });
+  };
+
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    error('', 'a flow must be a JSON object');
+    return { issues };
+  }
+  const env = envelope();
+  if (!env(doc)) issues.push(...schemaIssues(env.errors, '', file));
+
+  const raw = doc as Record<string, unknown>;
+  const nodes = (typeof raw.nodes === 'object' && raw.nodes !== null && !Array.isArray(raw.nodes) ? raw.nodes : {}) as Record<string, unknown>;
+  const typedNodes = new Map<string, { type: NodeType; node: Record<string, unknown> }>();
+  for (const [id, node] of Object.entries(nodes)) {
+    const base = `/nodes/${escapePointer(id)}`;
+    if (typeof node !== 'object' || node === null) continue; // reported by the envelope
+    const type = (node as { type?: unknown }).type;
+    if (!isNodeType(type)) {
+      if (typeof type === 'string') error(`${base}/type`, `unknown node type "${type}"${suggestion(type, NODE_TYPES)}; known types: ${NODE_TYPES.join(', ')}`);
+      continue;
+    }
+    const v = nodeValidator(type);
+    if (!v(node)) {
+      issues.push(...schemaIssues(v.errors, base, file));
+      continue;
+    }
+    typedNodes.set(id, { type, node: node as Record<string, unknown> });
+  }
+  // Without a sound envelope and nodes, graph checks would only add noise.
+  if (issues.some((i) => i.severity === 'error')) return { issues };
+
+  const flow = doc as FlowDocument;
+  const languages = flow.languages ?? [flow.defaultLanguage];
+  if (!languages.includes(flow.defaultLanguage)) {
+    error('/defaultLanguage', `default language "${flow.defaultLanguage}" is not among the flow's languages (${languages.join(', ')})`);
+  }
+  const ids = new Set(Object.keys(flow.nodes));
+  if (!ids.has(flow.start)) error('/start', `unknown node "${flow.start}"${suggestion(flow.start, ids)}`);
+  if (flow.onError !== undefined && !ids.has(flow.onError)) error('/onError', `unknown node "${flow.onError}"${suggestion(flow.onError, ids)}`);
+
+  const flowIds = new Set(options.flowIds);
+  flowIds.add(flow.id);
+
+  // Exits and per-node checks.
+  const edges = new Map<string, string[]>();
+  for (const [id, { type, node }] of typedNodes) {
+    const def = nodeDefinitions[type] as unknown as NodeDefinition<TObject>;
+    const base = `/nodes/${escapePointer(id)}`;
+    const targets: string[] = [];
+    for (const exit of def.exits(node)) {
+      if (!ids.has(exit.target)) error(base + exit.pointer, `unknown node "${exit.target}"${suggestion(exit.target, ids)}`);
+      else targets.push(exit.target);
+    }
+    edges.set(id, targets);
+
+    const ctx: CheckContext = {
+      languages,
+      flowIds,
+      queueIds: options.queueIds,
+      transferPolicy: options.transferPolicy,
+      audioExists: options.audioExists,
+      report: (pointer, message, severity = 'error') => issues.push({ file, pointer: base + pointer, message, severity }),
+    };
+    for (const ref of def.prompts?.(node) ?? []) checkPrompt(ref, base, ctx, issues, file);
+    for (const ref of def.texts?.(node) ?? []) checkText(ref, base, ctx, issues, file);
+    def.check?.(node, ctx);
+  }
+
+  // Reachability from the start node and the error handler.
+  const reached = new Set<string>();
+  const stack = [flow.start, ...(flow.onError ? [flow.onError] : [])].filter((n) => ids.has(n));
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (reached.has(n)) continue;
+    reached.add(n);
+    for (const t of edges.get(n) ?? []) stack.push(t);
+  }
+  for (const id of ids) {
+    if (!reached.has(id)) error(`/nodes/${escapePointer(id)}`, `node "${id}" is unreachable from the start node "${flow.start}"`);
+  }
+
+  // Loops that can spin without waiting for the caller: cycles among nodes that never wait.
+  for (const cycle of spinningCycles(typedNodes, edges)) {
+    error(
+      `/nodes/${escapePointer(cycle[0]!)}`,
+      cycle.length === 1
+        ? `node "${cycle[0]}" loops to itself without waiting for the caller`
+        : `loop that never waits for the caller (no prompt or input) through nodes: ${cycle.join(', ')}`,
+    );
+  }
+
+  const hasError = issues.some((i) => i.severity === 'error');
+  return hasError ? { issues } : { flow, issues };
+}
+
+function checkTemplates(s: string, pointer: string, issues: FlowIssue[], file: string): void {
+  for (const p of templateProblems(s)) issues.push({ file, pointer, message: p, severity: 'error' });
+}
+
+function checkLanguages(text: LocalizedText, pointer: string, ctx: CheckContext, what: string, issues: FlowIssue[], file: string): void {
+  if (typeof text === 'string') {
+    if (ctx.languages.length > 1 && /\p{L}{2,}/u.test(text.replace(/\{\{[^}]*\}\}/g, ''))) {
+      issues.push({ file, pointer, message: `${what} is given in one language only, but the flow speaks ${ctx.languages.join(', ')}: use {"${ctx.languages.join('": "...", "')}": "..."}`, severity: 'warning' });
+    }
+    return;
+  }
+  for (const lang of ctx.languages) {
+    if (!(lang in text)) issues.push({ file, pointer, message: `${what} has no "${lang}" version (the flow speaks ${ctx.languages.join(', ')})`, severity: 'error' });
+  }
+  for (const lang of Object.keys(text)) {
+    if (!ctx.languages.includes(lang)) issues.push({ file, pointer: `${pointer}/${lang}`, message: `language "${lang}" is not one of the flow's languages (${ctx.languages.join(', ')})`, severity: 'warning' });
+  }
+}
+
+function checkPrompt(ref: PromptRef, base: string, ctx: CheckContext, issues: FlowIssue[], file: string): void {
+  const pointer = base + ref.pointer;
+  const p = ref.prompt;
+  if (typeof p === 'string') {
+    checkLanguages(p, pointer, ctx, 'prompt', issues, file);
+    checkTemplates(p, pointer, issues, file);
+    return;
+  }
+  if ('say' in p) {
+    if (p.language === undefined) checkLanguages(p.say, pointer + '/say', ctx, 'prompt', issues, file);
+    for (const [lang, s] of localizedEntries(p.say)) checkTemplates(s, pointer + '/say' + (lang ? `/${lang}` : ''), issues, file);
+  } else if ('file' in p) {
+    if (typeof p.file !== 'string') checkLanguages(p.file, pointer + '/file', ctx, 'audio file', issues, file);
+    for (const [lang, f] of localizedEntries(p.file)) {
+      const ptr = pointer + '/file' + (lang ? `/${lang}` : '');
+      if (f.includes('{{')) continue;
+      if (f.split(/[\\/]/).includes('..')) issues.push({ file, pointer: ptr, message: `audio file "${f}" must not contain ".."`, severity: 'error' });
+      else if (!ctx.audioExists(f)) issues.push({ file, pointer: ptr, message: `audio file "${f}" not found`, severity: 'error' });
+    }
+  }
+}
+
+function checkText(ref: TextRef, base: string, ctx: CheckContext, issues: FlowIssue[], file: string): void {
+  const pointer = base + ref.pointer;
+  checkLanguages(ref.text, pointer, ctx, 'text', issues, file);
+  for (const [lang, s] of localizedEntries(ref.text)) checkTemplates(s, pointer + (lang ? `/${lang}` : ''), issues, file);
+}
+
+/** Cycles (one per strongly connected component) made only of nodes that never wait for the caller. */
+function spinningCycles(
+  nodes: Map<string, { type: NodeType; node: Record<string, unknown> }>,
+  edges: Map<string, string[]>,
+): string[][] {
+  const quiet = new Set<string>();
+  for (const [id, { type, node }] of nodes) {
+    const def = nodeDefinitions[type] as unknown as NodeDefinition<TObject>;
+    if (!def.waitsForCaller(node)) quiet.add(id);
+  }
+  // Tarjan's SCC on the quiet subgraph.
+  let index = 0;
+  const idx = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const out: string[][] = [];
+  const strong = (v: string): void => {
+    idx.set(v, index);
+    low.set(v, index);
+    index++;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!quiet.has(w)) continue;
+      if (!idx.has(w)) {
+        strong(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+      }
+    }
+    if (low.get(v) === idx.get(v)) {
+      const comp: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        comp.push(w);
+      } while (w !== v);
+      const selfLoop = comp.length === 1 && (edges.get(v) ?? []).includes(v);
+      if (comp.length > 1 || selfLoop) out.push(comp.reverse());
+    }
+  };
+  for (const v of [...quiet].sort()) if (!idx.has(v)) strong(v);
+  return out;
 }
 
 export function formatIssue(issue: FlowIssue): string {

@@ -1,0 +1,329 @@
+/**
+ * The flow engine: runs a flow on a Call, node after node. Each node type's
+ * handler (engine/nodes/) uses only the Call port and the services; the
+ * engine keeps the per-call context (variables, language, trace), takes exits,
+ * handles node failures (node `error` exit → flow `onError` → an apology and a
+ * hang-up: never dead air), and stops at once when the caller hangs up.
+ */
+import type { Logger } from 'pino';
+import { isAbsolute, join } from 'node:path';
+import type { Static, TObject } from '@sinclair/typebox';
+import type { Call, Prompt } from '../telephony/port.ts';
+import { CallHungUpError } from '../telephony/errors.ts';
+import type { Clock } from '../util/clock.ts';
+import type { FlowDocument, FlowNode } from '../flows/flow-schema.ts';
+import { promptList, type LocalizedText, type PromptSpec, type Prompts } from '../flows/common.ts';
+import { nodeDefinitions, type NodeType } from '../flows/nodes/index.ts';
+import type { NodeDefinition } from '../flows/node-definition.ts';
+import { nodeHandlers } from './nodes/index.ts';
+import type { CallState, EngineServices, JsonValue, NodeContext, NodeHandler, NodeOutcome } from './context.ts';
+import { expandTemplate, type TemplateScope } from './template.ts';
+
+export type CallEnd = 'hangup' | 'transferred' | 'completed' | 'error';
+
+export interface CallResult {
+  state: CallState;
+  ended: CallEnd;
+}
+
+export interface ActiveCallView {
+  callId: string;
+  from: string;
+  to: string;
+  flowId: string;
+  nodeId: string | null;
+  language: string;
+  startedAt: number;
+  queueId?: string;
+  agentId?: string;
+}
+
+export interface EngineOptions {
+  clock: Clock;
+  logger: Logger;
+  services: EngineServices;
+  /** Safety net against flows that spin: max nodes run per call (default 10,000). */
+  maxSteps?: number;
+  /** Max nesting of subflows (default 8). */
+  maxSubflowDepth?: number;
+}
+
+export interface StartOptions {
+  language?: string;
+  vars?: Record<string, JsonValue>;
+  /** Node to start at instead of the flow's start node. */
+  startNode?: string;
+  /** Do not answer the call (it is already answered, e.g. a transfer into a flow). */
+  skipAnswer?: boolean;
+}
+
+/** What the caller hears when a flow fails with no error handler. */
+export const APOLOGY: Record<string, string> = {
+  pl: 'Przepraszamy, wystąpił problem techniczny. Prosimy zadzwonić ponownie później.',
+  en: 'We are sorry, a technical problem occurred. Please call again later.',
+};
+
+type RunEnd = 'returned' | 'hangup' | 'transferred' | 'completed' | 'error';
+
+class EngineFault extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EngineFault';
+  }
+}
+
+const exitCache = new WeakMap<object, Map<string, string>>();
+
+function exitsOf(node: FlowNode): Map<string, string> {
+  let m = exitCache.get(node);
+  if (!m) {
+    const def = nodeDefinitions[node.type as NodeType] as unknown as NodeDefinition<TObject>;
+    m = new Map(def.exits(node as Static<TObject>).map((e) => [e.name, e.target]));
+    exitCache.set(node, m);
+  }
+  return m;
+}
+
+export class FlowEngine {
+  private readonly active = new Map<string, { call: Call; state: CallState; flowId: string; startedAt: number }>();
+  private readonly maxSteps: number;
+  private readonly maxDepth: number;
+
+  constructor(private readonly options: EngineOptions) {
+    this.maxSteps = options.maxSteps ?? 10_000;
+    this.maxDepth = options.maxSubflowDepth ?? 8;
+  }
+
+  activeCalls(): ActiveCallView[] {
+    return [...this.active.values()].map(({ call, state, flowId, startedAt }) => ({
+      callId: call.info.id,
+      from: call.info.from,
+      to: call.info.to,
+      flowId: state.currentFlowId || flowId,
+      nodeId: state.currentNodeId,
+      language: state.language,
+      startedAt,
+      ...(state.queue ? { queueId: state.queue.queueId, agentId: state.queue.agentId } : {}),
+    }));
+  }
+
+  /** Supervisor hang-up of a call this instance runs. */
+  async hangup(callId: string): Promise<boolean> {
+    const entry = this.active.get(callId);
+    if (!entry) return false;
+    await entry.call.hangup('local');
+    return true;
+  }
+
+  /** Runs `flow` on `call` until the call ends. Never rejects. */
+  async handle(call: Call, flow: FlowDocument, start: StartOptions = {}): Promise<CallResult> {
+    const { clock } = this.options;
+    const state: CallState = {
+      vars: { ...(flow.variables ?? {}), ...(start.vars ?? {}) },
+      language: start.language ?? flow.defaultLanguage,
+      trace: [],
+      recordings: [],
+      currentFlowId: flow.id,
+      currentNodeId: null,
+    };
+    const log = this.options.logger.child({ callId: call.info.id, flowId: flow.id });
+    const startedAt = clock.now();
+    this.active.set(call.info.id, { call, state, flowId: flow.id, startedAt });
+    log.info({ from: call.info.from, to: call.info.to }, 'call started');
+    let ended: CallEnd;
+    try {
+      if (!start.skipAnswer && !call.answered) await call.answer();
+      const end = await this.runFlow(call, flow, state, log, start.startNode ?? flow.start, 0);
+      ended = end === 'returned' ? 'completed' : end;
+      if (ended === 'completed' && !call.ended.aborted) await call.hangup('local');
+    } catch (err) {
+      if (call.ended.aborted || err instanceof CallHungUpError) {
+        ended = 'hangup';
+      } else {
+        log.error({ err }, 'engine fault; apologising and hanging up');
+        ended = 'error';
+        await this.apologise(call, state.language, log);
+      }
+    } finally {
+      this.active.delete(call.info.id);
+    }
+    log.info({ ended, durationMs: clock.now() - startedAt, nodes: state.trace.length }, 'call ended');
+    return { state, ended };
+  }
+
+  private async apologise(call: Call, language: string, log: Logger): Promise<void> {
+    if (call.ended.aborted) return;
+    try {
+      const text = APOLOGY[language] ?? APOLOGY[language.slice(0, 2)] ?? APOLOGY.en!;
+      await call.play([{ kind: 'tts', text, language }], { signal: call.ended });
+    } catch (err) {
+      if (!(err instanceof CallHungUpError)) log.warn({ err }, 'apology prompt failed');
+    }
+    try {
+      if (!call.ended.aborted) await call.hangup('error');
+    } catch (err) {
+      log.warn({ err }, 'hang-up after apology failed');
+    }
+  }
+
+  private async runFlow(call: Call, flow: FlowDocument, state: CallState, callLog: Logger, firstNode: string, depth: number): Promise<RunEnd> {
+    const { clock } = this.options;
+    let current = flow;
+    let nodeId: string | undefined = firstNode;
+    let inErrorHandler = false;
+    let steps = 0;
+    let flowLog = callLog;
+    while (nodeId !== undefined) {
+      if (call.ended.aborted) return 'hangup';
+      if (++steps > this.maxSteps) throw new EngineFault(`more than ${this.maxSteps} nodes run in one call`);
+      const node: FlowNode | undefined = current.nodes[nodeId];
+      if (!node) throw new EngineFault(`flow ${current.id} has no node "${nodeId}"`);
+      state.currentFlowId = current.id;
+      state.currentNodeId = nodeId;
+      const startedAt = clock.now();
+      const ctx = this.context(call, current, nodeId, state, flowLog, depth);
+      let outcome: NodeOutcome;
+      try {
+        const handler = nodeHandlers[node.type as NodeType] as NodeHandler<FlowNode>;
+        outcome = await handler(node, ctx);
+      } catch (err) {
+        if (call.ended.aborted || err instanceof CallHungUpError) {
+          state.trace.push({ flowId: current.id, nodeId, type: node.type, at: startedAt, durationMs: clock.now() - startedAt, outcome: 'hangup' });
+          return 'hangup';
+        }
+        outcome = { error: err };
+      }
+      if (call.ended.aborted && !('end' in outcome)) {
+        state.trace.push({ flowId: current.id, nodeId, type: node.type, at: startedAt, durationMs: clock.now() - startedAt, outcome: 'hangup' });
+        return 'hangup';
+      }
+      const entry = { flowId: current.id, nodeId, type: node.type, at: startedAt, durationMs: clock.now() - startedAt };
+      if ('exit' in outcome) {
+        state.trace.push({ ...entry, outcome: outcome.exit });
+        const target = exitsOf(node).get(outcome.exit);
+        if (target === undefined) {
+          if (outcome.exit === 'next') return 'returned';
+          // A handler took an exit the flow did not define: treat as a failure of the node.
+          const err = new EngineFault(`node "${nodeId}" took exit "${outcome.exit}", which the flow does not define`);
+          const next = this.errorTarget(node, current, inErrorHandler, ctx.log, err);
+          if (next === undefined) return this.failCall(call, state, ctx.log);
+          inErrorHandler = next === current.onError;
+          nodeId = next;
+          continue;
+        }
+        inErrorHandler = inErrorHandler && target !== current.start;
+        nodeId = target;
+      } else if ('error' in outcome) {
+        state.trace.push({ ...entry, outcome: 'error', detail: errorText(outcome.error) });
+        const next = this.errorTarget(node, current, inErrorHandler, ctx.log, outcome.error);
+        if (next === undefined) return this.failCall(call, state, ctx.log);
+        inErrorHandler = inErrorHandler || next === current.onError;
+        nodeId = next;
+      } else if ('end' in outcome) {
+        state.trace.push({ ...entry, outcome: outcome.end });
+        return outcome.end;
+      } else if ('goto' in outcome) {
+        state.trace.push({ ...entry, outcome: 'goto', detail: `${outcome.goto.flowId}${outcome.goto.nodeId ? '#' + outcome.goto.nodeId : ''}` });
+        const target = outcome.goto.flowId === current.id ? current : this.options.services.flows.get(outcome.goto.flowId);
+        if (!target) {
+          const next = this.errorTarget(node, current, inErrorHandler, ctx.log, new EngineFault(`flow "${outcome.goto.flowId}" is not published`));
+          if (next === undefined) return this.failCall(call, state, ctx.log);
+          nodeId = next;
+          continue;
+        }
+        current = target;
+        flowLog = callLog.child({ flowId: current.id });
+        nodeId = outcome.goto.nodeId ?? current.start;
+        inErrorHandler = false;
+      } else {
+        state.trace.push({ ...entry, outcome: 'return' });
+        return 'returned';
+      }
+    }
+    return 'returned';
+  }
+
+  private errorTarget(node: FlowNode, flow: FlowDocument, inErrorHandler: boolean, log: Logger, err: unknown): string | undefined {
+    const own = (node as { error?: string }).error;
+    if (own !== undefined) {
+      log.warn({ err: errorForLog(err) }, 'node failed; taking its error exit');
+      return own;
+    }
+    if (flow.onError !== undefined && !inErrorHandler) {
+      log.warn({ err: errorForLog(err) }, 'node failed; taking the flow error handler');
+      return flow.onError;
+    }
+    log.error({ err: errorForLog(err) }, 'node failed with no error handler');
+    return undefined;
+  }
+
+  private async failCall(call: Call, state: CallState, log: Logger): Promise<RunEnd> {
+    await this.apologise(call, state.language, log);
+    return 'error';
+  }
+
+  private context(call: Call, flow: FlowDocument, nodeId: string, state: CallState, flowLog: Logger, depth: number): NodeContext {
+    const { clock, services } = this.options;
+    const engine = this;
+    const scope = (): TemplateScope => ({
+      vars: state.vars,
+      caller: { number: call.info.from },
+      call: { id: call.info.id, dialed: call.info.to, language: state.language },
+      headers: call.info.headers as Record<string, string>,
+    });
+    const template = (s: string): string => expandTemplate(s, scope());
+    const pick = (t: LocalizedText): string => {
+      if (typeof t === 'string') return t;
+      return t[state.language] ?? t[state.language.slice(0, 2)] ?? t[flow.defaultLanguage] ?? Object.values(t)[0] ?? '';
+    };
+    const text = (t: LocalizedText): string => template(pick(t));
+    const audio = (p: string): string => (isAbsolute(p) || !services.audioDir ? p : join(services.audioDir, p));
+    const toPrompt = (p: PromptSpec): Prompt => {
+      if (typeof p === 'string') return { kind: 'tts', text: template(p), language: state.language };
+      if ('say' in p) {
+        const language = p.language ?? state.language;
+        const said = p.language && typeof p.say !== 'string' ? (p.say[p.language] ?? text(p.say)) : text(p.say);
+        return { kind: 'tts', text: template(said), language, ...(p.voice ? { voice: p.voice } : {}) };
+      }
+      if ('file' in p) return { kind: 'file', path: audio(text(p.file)) };
+      if ('tone' in p) return { kind: 'tone', tone: p.tone, ...(p.durationMs ? { durationMs: p.durationMs } : {}) };
+      return { kind: 'silence', ms: p.silenceMs };
+    };
+    let log: Logger | undefined;
+    return {
+      call,
+      clock,
+      get log() {
+        log ??= flowLog.child({ nodeId });
+        return log;
+      },
+      signal: call.ended,
+      flow,
+      nodeId,
+      state,
+      services,
+      text,
+      template,
+      prompts: (p: Prompts | undefined) => promptList(p).map(toPrompt),
+      async runSubflow(flowId: string): Promise<'returned' | 'ended'> {
+        if (depth + 1 > engine.maxDepth) throw new EngineFault(`subflows nested deeper than ${engine.maxDepth}`);
+        const sub = flowId === flow.id ? flow : services.flows.get(flowId);
+        if (!sub) throw new EngineFault(`flow "${flowId}" is not published`);
+        const end = await engine.runFlow(call, sub, state, flowLog.child({ flowId: sub.id }), sub.start, depth + 1);
+        state.currentFlowId = flow.id;
+        state.currentNodeId = nodeId;
+        if (end === 'returned' || end === 'completed') return 'returned';
+        if (end === 'error' && !call.ended.aborted) throw new EngineFault(`subflow "${flowId}" failed`);
+        return 'ended';
+      },
+    };
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+function errorForLog(err: unknown): unknown {
+  return err instanceof Error ? { type: err.name, message: err.message, code: (err as { code?: unknown }).code } : err;
+}
