@@ -133,7 +133,9 @@ async function interactive(common: Parameters<typeof simulateFlow>[0], io: CliIo
   };
   let party: SimParty | undefined;
   let call: SimCall | undefined;
-  let stopAuto = clock.startAuto();
+  // The clock runs on its own; while the call waits for the terminal, the
+  // simulated caller holds it still (onScriptEnd 'wait').
+  clock.startAuto();
   const run = simulateFlow({
     ...common,
     clock,
@@ -146,15 +148,11 @@ async function interactive(common: Parameters<typeof simulateFlow>[0], io: CliIo
   });
   const finished = run.then(() => 'ended' as const);
   try {
-    for (;;) {
-      await clock.settle();
-      if (!party || !call) continue;
-      const listening = party.waitForListening().then((kind) => kind);
-      const what = await Promise.race([listening, finished]);
-      stopAuto();
+    while (party && call) {
+      const what = await Promise.race([party.waitForListening().catch(() => 'ended' as const), finished]);
       show(call);
       if (what === 'ended') break;
-      io.out(`[${what === 'digits' ? 'keys' : what === 'speech' ? 'say something or press keys' : 'recording'}] >`);
+      io.out(`[${what === 'digits' ? 'keys' : what === 'speech' ? 'say something or press keys' : 'recording: speak:<seconds>'}] >`);
       const next = await lines.next();
       const text = next.done ? 'hangup' : next.value.trim() || 'silence';
       let action: CallerAction;
@@ -162,12 +160,11 @@ async function interactive(common: Parameters<typeof simulateFlow>[0], io: CliIo
         action = parseCallerAction(text);
       } catch (err) {
         io.err(err instanceof Error ? err.message : String(err));
-        stopAuto = () => {};
         continue;
       }
-      stopAuto = clock.startAuto();
-      party.script([action]);
-      // Wait until the action has been consumed before asking again.
+      if ('silence' in action) party.silence();
+      else party.script([action]);
+      // Let the flow take the input before asking again.
       await clock.settle();
     }
     const result = await run;
@@ -176,7 +173,6 @@ async function interactive(common: Parameters<typeof simulateFlow>[0], io: CliIo
     io.out(`ended: ${result.ended}`);
     return 0;
   } finally {
-    stopAuto();
     clock.stopAuto();
     rl.close();
   }
