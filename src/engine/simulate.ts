@@ -30,6 +30,8 @@ export interface SimulateOptions {
   /** Default: a new VirtualClock in auto-advance mode (stopped at the end). */
   clock?: VirtualClock;
   logger?: Logger;
+  /** Audio files the simulated media server cannot find (play fails with FILE_NOT_FOUND). */
+  missingFiles?: string[] | ((path: string) => boolean);
   /** Called with the inbound call and the simulated caller as soon as the call exists (interactive use). */
   onCall?: (call: SimCall, party: SimParty) => void;
 }
@@ -81,6 +83,7 @@ export async function simulateFlow(options: SimulateOptions): Promise<Simulation
     ...options.services,
   };
   const sim = new SimTelephony({ clock, logger });
+  if (options.missingFiles) sim.missingFiles(options.missingFiles);
   const engine = new FlowEngine({ clock, logger, services });
   try {
     const started = clock.now();

@@ -89,7 +89,9 @@ function schemaIssues(errors: ErrorObject[] | null | undefined, base: string, fi
       const desc = (anyOf.parentSchema as { description?: string } | undefined)?.description;
       messages = [desc ? `must be ${desc.charAt(0).toLowerCase()}${desc.slice(1)}` : 'does not match any allowed form'];
     } else {
-      messages = list.filter((e) => !(hasDeeper && (e.keyword === 'type' || e.keyword === 'const' || e.keyword === 'required'))).map(describeAjvError);
+      // Errors from union branches the value did not take are noise when another branch got deeper.
+      const branchNoise = (e: ErrorObject): boolean => hasDeeper && e.schemaPath.includes('/anyOf/') && ['type', 'const', 'required', 'additionalProperties'].includes(e.keyword);
+      messages = list.filter((e) => !branchNoise(e)).map(describeAjvError);
       if (messages.length === 0 && !hasDeeper) messages = list.map(describeAjvError);
     }
     for (const m of messages) {

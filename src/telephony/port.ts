@@ -92,7 +92,12 @@ export interface RecordOptions {
 }
 
 export type RecordResult =
-  | { kind: 'recorded'; location: string; durationMs: number; terminator?: string }
+  /**
+   * A message was recorded. `hungUp`: the caller hung up while recording (the
+   * usual end of a voicemail): the recording is kept and returned instead of a
+   * CallHungUpError — the one exception to the hang-up rule.
+   */
+  | { kind: 'recorded'; location: string; durationMs: number; terminator?: string; hungUp?: boolean }
   /** Caller said nothing / recording empty. */
   | { kind: 'empty' }
   | { kind: 'aborted' };

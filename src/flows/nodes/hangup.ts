@@ -1,14 +1,22 @@
-// STUB: replaced by the real definition of the `hangup` node.
+/** `hangup`: an optional goodbye prompt, then the call ends. */
 import { Type, type Static } from '@sinclair/typebox';
-import { NodeSchema, Exit } from '../common.ts';
-import { defineNode, standardExits } from '../node-definition.ts';
+import { NodeSchema, Prompts } from '../common.ts';
+import { defineNode } from '../node-definition.ts';
+import { promptRefs } from './menu.ts';
 
-export const HangupNode = NodeSchema('hangup', { next: Type.Optional(Exit), error: Type.Optional(Exit) }, 'STUB');
+export const HangupNode = NodeSchema(
+  'hangup',
+  {
+    prompt: Type.Optional(Type.Union(Prompts.anyOf, { description: 'Goodbye prompt played (without barge-in) before hanging up' })),
+  },
+  'Plays an optional goodbye, then hangs up. Has no exits.',
+);
 export type HangupNode = Static<typeof HangupNode>;
 
 export const hangupDefinition = defineNode({
   type: 'hangup',
   schema: HangupNode,
-  exits: (n) => standardExits(n, ['next', 'error']),
-  waitsForCaller: () => false,
+  exits: () => [],
+  waitsForCaller: () => true,
+  prompts: (n) => promptRefs('prompt', n.prompt),
 });

@@ -1,0 +1,120 @@
+/**
+ * Every Redis key of the ACD, built in this one module.
+ *
+ * All keys start with one configurable prefix that contains a Redis Cluster
+ * hash tag, e.g. `ivr:{main}:`. Because only the text inside `{…}` picks the
+ * slot, every key of the ACD lands in the same slot, so each Lua script can
+ * touch any of them (one slot per site/tenant; run several prefixes to spread
+ * tenants across a cluster).
+ *
+ * The Lua scripts build the same keys from the same templates: `luaKeyFunctions()`
+ * generates `K_<name>(...)` Lua functions from the table below, and the script
+ * loader prepends them to every script. So the layout is written once.
+ *
+ * Layout (after the prefix):
+ * | key | type | content |
+ * |---|---|---|
+ * | `anchor` | string | unused value; KEYS[1] of every script (routes it to the slot) |
+ * | `queues` | set | queue ids |
+ * | `q:<queue>` | string | queue config JSON |
+ * | `q:<queue>:members` | hash | agent id → "tier,position" |
+ * | `q:<queue>:avail` | set | member agents currently `available` |
+ * | `q:<queue>:wait` | zset | waiting entry ids, score = (100 − priority)·1e13 + arrival ms |
+ * | `q:<queue>:rr` | string | round-robin: position of the last agent offered a call |
+ * | `q:<queue>:handle` | list | recent handle times (ms) for EWT, newest first |
+ * | `agents` | set | agent ids |
+ * | `a:<agent>` | hash | state, reason, since, availSince, entry, inst, missed, cfg, skills, wrapUntil, acwQueue, acwDay, lastQueue |
+ * | `a:<agent>:queues` | set | queues the agent is a member of |
+ * | `e:<entry>` | hash | one waiting caller or call-back: queue, kind, inst, prio, arrived, score, skills, data, state, agents, agent, offeredAt, connectedAt |
+ * | `seq` | string | entry id counter |
+ * | `inst` | zset | instance id → lease expiry (ms, instance clock) |
+ * | `inst:<instance>:entries` | set | entries owned by the instance |
+ * | `inst:<instance>:inbox` | list | assignments for the instance (JSON), read with BLPOP |
+ * | `wrapups` | zset | agent id → wrap-up end (ms) |
+ * | `st:q:<queue>:d:<yyyy-mm-dd>` | hash | queue counters for a day (queue time zone) |
+ * | `st:q:<queue>:m:<minute>` | hash | queue counters for one minute (epoch minute) |
+ * | `st:a:<agent>:d:<yyyy-mm-dd>` | hash | agent counters for a day (ACD time zone) |
+ * | `st:a:<agent>:m:<minute>` | hash | agent counters for one minute |
+ */
+
+/** A key template: literal parts and argument indexes. */
+type Part = string | number;
+
+const layout = {
+  anchor: ['anchor'],
+  queues: ['queues'],
+  queue: ['q:', 0],
+  members: ['q:', 0, ':members'],
+  avail: ['q:', 0, ':avail'],
+  waiting: ['q:', 0, ':wait'],
+  rr: ['q:', 0, ':rr'],
+  handle: ['q:', 0, ':handle'],
+  agents: ['agents'],
+  agent: ['a:', 0],
+  agentQueues: ['a:', 0, ':queues'],
+  entry: ['e:', 0],
+  seq: ['seq'],
+  instances: ['inst'],
+  instanceEntries: ['inst:', 0, ':entries'],
+  inbox: ['inst:', 0, ':inbox'],
+  wrapups: ['wrapups'],
+  queueDay: ['st:q:', 0, ':d:', 1],
+  queueMinute: ['st:q:', 0, ':m:', 1],
+  agentDay: ['st:a:', 0, ':d:', 1],
+  agentMinute: ['st:a:', 0, ':m:', 1],
+} as const satisfies Record<string, readonly Part[]>;
+
+type Layout = typeof layout;
+type ArgCount<T extends readonly Part[]> = T extends readonly [infer H, ...infer R extends readonly Part[]]
+  ? H extends number
+    ? [string, ...ArgCount<R>] extends infer A extends string[]
+      ? A
+      : never
+    : ArgCount<R>
+  : [];
+
+export type KeyBuilders = { [K in keyof Layout]: (...args: ArgCount<Layout[K]>) => string };
+
+export class InvalidKeyPrefixError extends Error {
+  readonly code = 'INVALID_KEY_PREFIX';
+  constructor(prefix: string) {
+    super(`ACD key prefix "${prefix}" must contain a Redis Cluster hash tag like "{main}", e.g. "ivr:{main}:"`);
+    this.name = 'InvalidKeyPrefixError';
+  }
+}
+
+/** True when the prefix has a non-empty `{tag}` (the first one decides the slot). */
+export function hasHashTag(prefix: string): boolean {
+  const open = prefix.indexOf('{');
+  if (open < 0) return false;
+  const close = prefix.indexOf('}', open + 1);
+  return close > open + 1;
+}
+
+function build(prefix: string, parts: readonly Part[], args: readonly string[]): string {
+  let out = prefix;
+  for (const p of parts) out += typeof p === 'number' ? (args[p] ?? '') : p;
+  return out;
+}
+
+/** Key builders for one prefix. */
+export function acdKeys(prefix: string): KeyBuilders & { prefix: string } {
+  if (!hasHashTag(prefix)) throw new InvalidKeyPrefixError(prefix);
+  const out: Record<string, unknown> = { prefix };
+  for (const [name, parts] of Object.entries(layout)) {
+    out[name] = (...args: string[]) => build(prefix, parts, args);
+  }
+  return out as KeyBuilders & { prefix: string };
+}
+
+/** Lua source defining `K_<name>(args...)` for every key; the prefix is the Lua global `P`. */
+export function luaKeyFunctions(): string {
+  const lines: string[] = [];
+  for (const [name, parts] of Object.entries(layout)) {
+    const argc = parts.reduce<number>((m, p) => (typeof p === 'number' ? Math.max(m, p + 1) : m), 0);
+    const params = Array.from({ length: argc }, (_, i) => `a${i}`);
+    const expr = ['P', ...parts.map((p) => (typeof p === 'number' ? `tostring(a${p})` : JSON.stringify(p)))].join(' .. ');
+    lines.push(`local function K_${name}(${params.join(', ')}) return ${expr} end`);
+  }
+  return lines.join('\n');
+}

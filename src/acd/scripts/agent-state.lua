@@ -1,0 +1,60 @@
+--[[
+  agent-state: a validated agent transition requested by the agent or a supervisor.
+  KEYS[1] anchor
+  ARGV[1..4] P, now, aday, seed
+  ARGV[5] agent id
+  ARGV[6] op: 'login' | 'logout' | 'pause' | 'ready' | 'end-wrapup' | 'auto-end-wrapup' | 'extend-wrapup'
+  ARGV[7] pause reason (pause, login into pause) | extension ms (extend-wrapup)
+  Returns {'OK', newState, previousState, wrapUntil}
+        | {'UNKNOWN_AGENT'} | {'INVALID_TRANSITION', currentState} | {'NOT_DUE', 'wrap-up', 'wrap-up', wrapUntil}
+  Becoming available runs the assignment for the agent's queues in the same call.
+]]
+local aid, op, arg = ARGV[5], ARGV[6], ARGV[7]
+local k = K_agent(aid)
+if redis.call('EXISTS', k) == 0 then return { 'UNKNOWN_AGENT' } end
+local st = redis.call('HGET', k, 'state') or 'offline'
+local function refuse() return { 'INVALID_TRANSITION', st } end
+local to
+if op == 'login' then
+  if st ~= 'offline' then return refuse() end
+  if arg and arg ~= '' then
+    transition(aid, 'paused', { 'reason', arg, 'missed', 0 })
+    return { 'OK', 'paused', st, '' }
+  end
+  to = 'available'
+  redis.call('HSET', k, 'missed', 0)
+elseif op == 'logout' then
+  if st ~= 'available' and st ~= 'paused' and st ~= 'wrap-up' then return refuse() end
+  transition(aid, 'offline', { 'reason', '' })
+  return { 'OK', 'offline', st, '' }
+elseif op == 'pause' then
+  if st ~= 'available' and st ~= 'paused' and st ~= 'wrap-up' then return refuse() end
+  if st == 'paused' then
+    redis.call('HSET', k, 'reason', arg)
+  else
+    transition(aid, 'paused', { 'reason', arg })
+  end
+  return { 'OK', 'paused', st, '' }
+elseif op == 'ready' then
+  if st ~= 'paused' and st ~= 'wrap-up' then return refuse() end
+  to = 'available'
+  redis.call('HSET', k, 'missed', 0)
+elseif op == 'end-wrapup' or op == 'auto-end-wrapup' then
+  if st ~= 'wrap-up' then return refuse() end
+  local due = tonumber(redis.call('HGET', k, 'wrapUntil')) or 0
+  if op == 'auto-end-wrapup' and NOW < due then return { 'NOT_DUE', 'wrap-up', 'wrap-up', due } end
+  to = 'available'
+elseif op == 'extend-wrapup' then
+  if st ~= 'wrap-up' then return refuse() end
+  local due = tonumber(redis.call('HGET', k, 'wrapUntil')) or NOW
+  if due < NOW then due = NOW end
+  due = due + tonumber(arg)
+  redis.call('HSET', k, 'wrapUntil', due)
+  redis.call('ZADD', K_wrapups(), due, aid)
+  return { 'OK', 'wrap-up', st, due }
+else
+  return { 'BAD_OP' }
+end
+transition(aid, to, {})
+assign_agent(aid)
+return { 'OK', redis.call('HGET', k, 'state'), st, '' }

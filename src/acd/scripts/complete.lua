@@ -1,0 +1,36 @@
+--[[
+  complete: the call between the entry and its agent ended. The agent goes to
+  wrap-up for the queue's wrapUpSeconds (or straight to available when 0); the
+  handle time is counted and remembered for EWT; the entry is deleted.
+  KEYS[1] anchor
+  ARGV[1..4] P, now, aday, seed
+  ARGV[5] entry id   ARGV[6] agent id
+  Returns {'OK', agentState, wrapUntil} | {'ENTRY_GONE'} | {'NOT_ON_CALL', agentState}
+]]
+local eid, aid = ARGV[5], ARGV[6]
+local ek = K_entry(eid)
+local e = redis.call('HMGET', ek, 'state', 'agent', 'queue', 'connectedAt', 'qday', 'inst')
+if e[1] ~= 'connected' or e[2] ~= aid then return { 'ENTRY_GONE' } end
+local a = redis.call('HMGET', K_agent(aid), 'state', 'entry')
+local qid, qday = e[3], e[5]
+redis.call('DEL', ek)
+redis.call('SREM', K_instanceEntries(e[6]), eid)
+if a[1] ~= 'on-call' or a[2] ~= eid then return { 'NOT_ON_CALL', a[1] or 'offline' } end
+local talk = NOW - tonumber(e[4])
+local cfg = queue_cfg(qid) or {}
+local wrapMs = (cfg.wrapUpSeconds or 0) * 1000
+qstat(qid, qday, 'handled', 1)
+qstat(qid, qday, 'talkMs', talk)
+astat(aid, 'handled', 1)
+astat(aid, 'talkMs', talk)
+redis.call('LPUSH', K_handle(qid), talk + wrapMs)
+redis.call('LTRIM', K_handle(qid), 0, 49)
+if wrapMs > 0 then
+  local due = NOW + wrapMs
+  transition(aid, 'wrap-up', { 'wrapUntil', due, 'acwQueue', qid, 'acwDay', qday, 'entry', '', 'inst', '' })
+  redis.call('ZADD', K_wrapups(), due, aid)
+  return { 'OK', 'wrap-up', due }
+end
+transition(aid, 'available', {})
+assign_agent(aid)
+return { 'OK', redis.call('HGET', K_agent(aid), 'state'), 0 }

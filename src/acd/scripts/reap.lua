@@ -1,0 +1,62 @@
+--[[
+  reap: reclaims what instances whose lease lapsed held, and ends overdue
+  wrap-ups whose timer died with an instance. Any live instance may run it at
+  any time: it is atomic and idempotent (a second run finds nothing to do).
+  - waiting/offered call entries of a dead instance are removed (the call died
+    with the instance) and counted 'lost'; agents rung for them go back to
+    available; an agent on a call of the dead instance goes to available;
+  - call-back entries (kind 'callback') are not lost: they go back to waiting
+    at their original place, owned by the reaping instance;
+  - the dead instance's inbox and entry set are deleted.
+  KEYS[1] anchor
+  ARGV[1..4] P, now, aday, seed
+  ARGV[5] id of the reaping instance
+  Returns {'OK', deadInstances, entriesReclaimed, wrapupsEnded}
+]]
+local self = ARGV[5]
+local dead = redis.call('ZRANGEBYSCORE', K_instances(), '-inf', '(' .. NOW)
+local reclaimed, freedAgents = 0, {}
+for _, inst in ipairs(dead) do
+  if inst ~= self then
+    for _, eid in ipairs(redis.call('SMEMBERS', K_instanceEntries(inst))) do
+      local ek = K_entry(eid)
+      local e = redis.call('HMGET', ek, 'state', 'agents', 'queue', 'kind', 'score', 'qday')
+      if e[1] then
+        for _, aid in ipairs(split(e[2])) do
+          local a = redis.call('HMGET', K_agent(aid), 'state', 'entry')
+          if (a[1] == 'reserved' or a[1] == 'on-call') and a[2] == eid then
+            transition(aid, 'available', {})
+            freedAgents[#freedAgents + 1] = aid
+          end
+        end
+        if e[4] == 'callback' then
+          redis.call('HSET', ek, 'state', 'waiting', 'agents', '', 'agent', '', 'inst', self)
+          redis.call('ZADD', K_waiting(e[3]), e[5], eid)
+          redis.call('SADD', K_instanceEntries(self), eid)
+        else
+          redis.call('ZREM', K_waiting(e[3]), eid)
+          redis.call('DEL', ek)
+          qstat(e[3], e[6], 'lost', 1)
+        end
+        reclaimed = reclaimed + 1
+      end
+    end
+    redis.call('DEL', K_instanceEntries(inst), K_inbox(inst))
+    redis.call('ZREM', K_instances(), inst)
+  end
+end
+local ended = 0
+for _, aid in ipairs(redis.call('ZRANGEBYSCORE', K_wrapups(), '-inf', NOW)) do
+  if redis.call('HGET', K_agent(aid), 'state') == 'wrap-up' then
+    transition(aid, 'available', {})
+    freedAgents[#freedAgents + 1] = aid
+    ended = ended + 1
+  else
+    redis.call('ZREM', K_wrapups(), aid)
+  end
+end
+for _, aid in ipairs(freedAgents) do
+  if redis.call('HGET', K_agent(aid), 'state') == 'available' then assign_agent(aid) end
+end
+for _, q in ipairs(redis.call('SMEMBERS', K_queues())) do assign_queue(q) end
+return { 'OK', #dead, reclaimed, ended }

@@ -1,0 +1,607 @@
+/**
+ * AcdService: the ACD of one service instance. It owns the instance's lease
+ * (heartbeat), runs the reaper, receives assignments for its entries (a
+ * blocking read on its Redis inbox, on a dedicated connection), runs wrap-up
+ * timers, and offers the typed operations the admin API exposes (queue and
+ * agent configuration, agent state control, live states, statistics, EWT).
+ *
+ * All decisions are made in Redis by the Lua scripts (store.ts); this class
+ * only routes their results. See docs/acd.md.
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { readFile } from 'node:fs/promises';
+import type { Clock, TimerHandle } from '../util/clock.ts';
+import type { AcdConfig } from '../config/acd.ts';
+import { AcdStore, type AgentStateRecord, type EnqueueResult, type EntryKind, type LeaveReason } from './store.ts';
+import { AcdError } from './errors.ts';
+import {
+  parseAgentConfig,
+  parseAgentsFile,
+  parseQueueConfig,
+  parseQueuesFile,
+  type AgentConfig,
+  type AgentState,
+  type QueueConfig,
+  AGENT_STATES,
+} from './model.ts';
+import { agentPeriodStats, queuePeriodStats, type AgentPeriodStats, type PeriodStats } from './stats.ts';
+import { estimateWaitMs } from './ewt.ts';
+import { dayIn } from './time.ts';
+
+/** An assignment delivered to this instance: entry `entryId` is being offered to `agentIds` (several for ring-all). */
+export interface Assignment {
+  entryId: string;
+  queueId: string;
+  kind: EntryKind;
+  agentIds: string[];
+  /** Epoch ms when Redis decided it. */
+  decidedAt: number;
+}
+
+/**
+ * An assignment of a call-back entry, handed to the registered call-back
+ * handler. The handler dials the agent first, then the customer, and reports
+ * back through these methods (each one Lua script).
+ */
+export interface CallbackAssignment extends Assignment {
+  kind: 'callback';
+  /** The agent answered: agent on-call, other rung agents released, answer counted. Throws AcdError ENTRY_GONE when cancelled meanwhile. */
+  connect(agentId: string): Promise<void>;
+  /** The agent did not take it: 'missed' (no answer/busy: counts toward maxMissed) or 'cancelled'. The entry keeps its place. */
+  release(agentId: string, reason: 'missed' | 'cancelled'): Promise<void>;
+  /** The call with the agent is over: agent to wrap-up, entry removed. */
+  complete(agentId: string): Promise<void>;
+  /** Give up on the entry (e.g. customer unreachable for good): agents released, entry removed. */
+  cancel(): Promise<void>;
+}
+
+export type CallbackAssignmentHandler = (assignment: CallbackAssignment) => Promise<void>;
+
+export interface AgentStatus extends AgentStateRecord {
+  name: string;
+  queues: AgentConfig['queues'];
+}
+
+export interface QueueStatus {
+  queueId: string;
+  name: string;
+  waiting: number;
+  /** ms the head caller has waited (0 when nobody waits). */
+  longestWaitMs: number;
+  agents: Record<AgentState, number>;
+  /** EWT for a caller arriving now, ms (null: nobody staffed). */
+  ewtMs: number | null;
+  today: PeriodStats;
+  last15Minutes: PeriodStats;
+  day: string;
+}
+
+export interface AgentStats {
+  agentId: string;
+  day: string;
+  today: AgentPeriodStats;
+  last15Minutes: AgentPeriodStats;
+}
+
+export interface EnqueueOptions {
+  queueId: string;
+  kind: EntryKind;
+  priority: number;
+  skills: Record<string, number>;
+  data: Record<string, string>;
+  /** Original arrival (virtual hold keeps the caller's place). Default: now. */
+  arrivedAt?: number;
+  /** Pre-allocated entry id (from `newEntryId`), so a waiter can be registered before the assignment can arrive. */
+  entryId?: string;
+}
+
+export interface AcdServiceOptions {
+  redis: Redis;
+  /** Dedicated connection for the blocking inbox read; default: redis.duplicate(). */
+  blockingRedis?: Redis;
+  config: AcdConfig;
+  clock: Clock;
+  log: Logger;
+  random?: () => number;
+}
+
+export class AcdService {
+  readonly store: AcdStore;
+  readonly instanceId: string;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly config: AcdConfig;
+  private readonly waiters = new Map<string, (a: Assignment) => void>();
+  private readonly wrapTimers = new Map<string, TimerHandle>();
+  private readonly tierTimers = new Map<string, TimerHandle[]>();
+  private callbackHandler: CallbackAssignmentHandler | undefined;
+  private heartbeatTimer: TimerHandle | undefined;
+  private reapTimer: TimerHandle | undefined;
+  private blocking: Redis | undefined;
+  private running = false;
+  private inboxDone: Promise<void> = Promise.resolve();
+  private readonly ownsBlocking: boolean;
+  private readonly assignmentListeners = new Set<(a: Assignment) => void>();
+  private queueIdCache = new Set<string>();
+
+  constructor(private readonly options: AcdServiceOptions) {
+    this.config = options.config;
+    this.clock = options.clock;
+    this.instanceId = options.config.instanceId;
+    this.log = options.log.child({ component: 'acd', instance: this.instanceId });
+    this.store = new AcdStore(options.redis, {
+      prefix: options.config.keyPrefix,
+      timeZone: options.config.timeZone,
+      clock: options.clock,
+      ...(options.random ? { random: options.random } : {}),
+    });
+    this.ownsBlocking = !options.blockingRedis;
+    this.blocking = options.blockingRedis;
+  }
+
+  // ---------- lifecycle ----------
+
+  /** Takes the lease, starts the heartbeat, the reaper and the inbox reader. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.store.heartbeat(this.instanceId, this.config.leaseMs);
+    await this.refreshQueueIds();
+    this.blocking ??= this.options.redis.duplicate();
+    this.scheduleHeartbeat();
+    this.scheduleReap();
+    this.inboxDone = this.readInbox(this.blocking);
+  }
+
+  /**
+   * Clean stop: timers and the inbox reader end; the lease is dropped so that
+   * any live instance reclaims what this one still held at its next reaper run.
+   */
+  async stop(): Promise<void> {
+    await this.halt();
+    await this.store.dropLease(this.instanceId);
+  }
+
+  /** Stops without telling Redis anything, as if the process died (fail-over drills and tests). */
+  async halt(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.heartbeatTimer?.cancel();
+    this.reapTimer?.cancel();
+    for (const t of this.wrapTimers.values()) t.cancel();
+    this.wrapTimers.clear();
+    if (this.blocking) {
+      this.blocking.disconnect();
+      await this.inboxDone;
+      if (this.ownsBlocking) this.blocking = undefined;
+    }
+  }
+
+  /** Fixed-rate timers: the next run is scheduled when one fires (a slow Redis never stretches the period); runs never overlap. */
+  private scheduleHeartbeat(): void {
+    let busy = false;
+    const tick = (): void => {
+      if (!this.running) return;
+      this.heartbeatTimer = this.clock.setTimer(this.config.heartbeatMs, tick);
+      if (busy) return;
+      busy = true;
+      this.store
+        .heartbeat(this.instanceId, this.config.leaseMs)
+        .catch((err: unknown) => this.log.error({ err }, 'ACD heartbeat failed'))
+        .finally(() => (busy = false));
+    };
+    this.heartbeatTimer = this.clock.setTimer(this.config.heartbeatMs, tick);
+  }
+
+  private scheduleReap(): void {
+    let busy = false;
+    const tick = (): void => {
+      if (!this.running) return;
+      this.reapTimer = this.clock.setTimer(this.config.reapIntervalMs, tick);
+      if (busy) return;
+      busy = true;
+      this.reapNow()
+        .catch((err: unknown) => this.log.error({ err }, 'ACD reaper failed'))
+        .finally(() => (busy = false));
+    };
+    this.reapTimer = this.clock.setTimer(this.config.reapIntervalMs, tick);
+  }
+
+  /** Runs the reaper once (also re-runs the assignment of every queue). */
+  async reapNow(): Promise<{ deadInstances: number; entriesReclaimed: number; wrapupsEnded: number }> {
+    const r = await this.store.reap(this.instanceId);
+    await this.refreshQueueIds();
+    if (r.entriesReclaimed > 0 || r.deadInstances > 0) this.log.warn(r, 'reclaimed entries of dead ACD instances');
+    return r;
+  }
+
+  private async readInbox(conn: Redis): Promise<void> {
+    while (this.running) {
+      let raw: string | undefined;
+      try {
+        raw = await this.store.popInbox(conn, this.instanceId, 0);
+      } catch (err) {
+        if (!this.running) return;
+        this.log.error({ err }, 'ACD inbox read failed; retrying');
+        await this.clock.sleep(100).catch(() => undefined);
+        continue;
+      }
+      if (raw !== undefined) this.dispatch(raw);
+    }
+  }
+
+  private dispatch(raw: string): void {
+    let a: Assignment;
+    try {
+      const m = JSON.parse(raw) as { entry: string; queue: string; kind: EntryKind; agents: string[]; at: number };
+      a = { entryId: m.entry, queueId: m.queue, kind: m.kind, agentIds: Array.isArray(m.agents) ? m.agents : [], decidedAt: m.at };
+    } catch (err) {
+      this.log.error({ err }, 'bad ACD inbox message dropped');
+      return;
+    }
+    for (const l of this.assignmentListeners) l(a);
+    const waiter = this.waiters.get(a.entryId);
+    if (waiter) {
+      waiter(a);
+      return;
+    }
+    if (a.kind === 'callback' && this.callbackHandler) {
+      const handler = this.callbackHandler;
+      handler(this.callbackAssignment(a)).catch((err: unknown) => {
+        this.log.error({ err, entryId: a.entryId }, 'call-back assignment handler failed; releasing agents');
+        void this.releaseAll(a);
+      });
+      return;
+    }
+    // Nobody here waits for it any more (the caller left meanwhile): give the agents back.
+    void this.releaseAll(a);
+  }
+
+  private async releaseAll(a: Assignment): Promise<void> {
+    for (const agentId of a.agentIds) {
+      await this.store.release(a.entryId, agentId, 'cancelled').catch((err: unknown) => this.log.error({ err }, 'release failed'));
+    }
+  }
+
+  private callbackAssignment(a: Assignment): CallbackAssignment {
+    return {
+      ...a,
+      kind: 'callback',
+      connect: async (agentId) => {
+        await this.store.connect(a.entryId, agentId);
+      },
+      release: async (agentId, reason) => {
+        await this.store.release(a.entryId, agentId, reason);
+      },
+      complete: async (agentId) => {
+        await this.completeCall(a.entryId, agentId);
+      },
+      cancel: async () => {
+        await this.store.leave(a.entryId, 'cancel', 0);
+      },
+    };
+  }
+
+  /** Test/metrics hook: called for every assignment this instance receives. Returns an unsubscribe function. */
+  onAssignment(listener: (a: Assignment) => void): () => void {
+    this.assignmentListeners.add(listener);
+    return () => this.assignmentListeners.delete(listener);
+  }
+
+  // ---------- entries (queue node, call-backs) ----------
+
+  newEntryId(): Promise<string> {
+    return this.store.nextEntryId();
+  }
+
+  /** Receives the assignments of `entryId` (register before enqueueing). Returns the unregister function. */
+  awaitAssignments(entryId: string, onAssignment: (a: Assignment) => void): () => void {
+    this.waiters.set(entryId, onAssignment);
+    return () => {
+      this.waiters.delete(entryId);
+      for (const t of this.tierTimers.get(entryId) ?? []) t.cancel();
+      this.tierTimers.delete(entryId);
+    };
+  }
+
+  /** Puts an entry in a queue owned by this instance; the assignment runs at once. */
+  async enqueue(options: EnqueueOptions): Promise<EnqueueResult & { entryId: string }> {
+    const cfg = await this.requireQueue(options.queueId);
+    const entryId = options.entryId ?? (await this.newEntryId());
+    const arrivedAt = options.arrivedAt ?? this.clock.now();
+    const r = await this.store.enqueue(
+      {
+        queueId: options.queueId,
+        entryId,
+        instanceId: this.instanceId,
+        kind: options.kind,
+        priority: options.priority,
+        arrivedAt,
+        skills: options.skills,
+        data: options.data,
+      },
+      cfg,
+    );
+    if (r.kind === 'queued' && r.position > 0 && cfg.tierWaitSeconds > 0 && this.waiters.has(entryId)) {
+      this.scheduleTierWakeups(entryId, arrivedAt, cfg.tierWaitSeconds * 1000);
+    }
+    return { ...r, entryId };
+  }
+
+  /** Re-runs the assignment when the entry's wait crosses each tier threshold (tiers 2..9); cancelled when the waiter goes. */
+  private scheduleTierWakeups(entryId: string, arrivedAt: number, tierWaitMs: number): void {
+    const timers: TimerHandle[] = [];
+    for (let tier = 2; tier <= 9; tier++) {
+      const at = arrivedAt + (tier - 1) * tierWaitMs;
+      timers.push(
+        this.clock.setTimer(Math.max(0, at - this.clock.now()), () => {
+          if (this.waiters.has(entryId)) void this.reapNow().catch((err: unknown) => this.log.error({ err }, 'tier wake-up failed'));
+        }),
+      );
+    }
+    this.tierTimers.set(entryId, timers);
+  }
+
+  /**
+   * A call-back waits in a queue as a virtual entry at the caller's original
+   * arrival time and priority. Its assignment goes to the handler registered
+   * with `onCallbackAssignment` on the instance owning it (this one; after a
+   * crash, the reaping instance).
+   */
+  async enqueueCallback(options: Omit<EnqueueOptions, 'kind'>): Promise<{ entryId: string; position: number }> {
+    const r = await this.enqueue({ ...options, kind: 'callback' });
+    if (r.kind !== 'queued') throw new AcdError('BAD_REPLY', `call-back entry refused: ${r.kind}`);
+    return { entryId: r.entryId, position: r.position };
+  }
+
+  /** Removes a call-back entry (cancelled by the customer or an operator). False when it was not waiting. */
+  async cancelCallback(entryId: string): Promise<boolean> {
+    return (await this.store.leave(entryId, 'cancel', 0)) !== undefined;
+  }
+
+  onCallbackAssignment(handler: CallbackAssignmentHandler): void {
+    this.callbackHandler = handler;
+  }
+
+  /** The call of an entry ended: agent to wrap-up (timer on this instance; the reaper is the safety net). */
+  async completeCall(entryId: string, agentId: string): Promise<{ state: AgentState; wrapUntil?: number }> {
+    const r = await this.store.complete(entryId, agentId);
+    if (r.wrapUntil !== undefined) this.scheduleWrapUpEnd(agentId, r.wrapUntil);
+    return r;
+  }
+
+  private scheduleWrapUpEnd(agentId: string, at: number): void {
+    this.wrapTimers.get(agentId)?.cancel();
+    const t = this.clock.setTimer(Math.max(0, at - this.clock.now()), () => {
+      this.wrapTimers.delete(agentId);
+      this.store.agentOp(agentId, 'auto-end-wrapup').then(
+        (r) => {
+          if (!r.due && r.wrapUntil !== undefined && this.running) this.scheduleWrapUpEnd(agentId, r.wrapUntil);
+        },
+        (err: unknown) => {
+          if (!(err instanceof AcdError && err.code === 'INVALID_TRANSITION')) this.log.error({ err, agentId }, 'wrap-up end failed');
+        },
+      );
+    });
+    this.wrapTimers.set(agentId, t);
+  }
+
+  // ---------- configuration ----------
+
+  /** Queue ids as last seen (refreshed at start, on this instance's changes and at every reaper run). */
+  knownQueueIds(): ReadonlySet<string> {
+    return this.queueIdCache;
+  }
+
+  private async refreshQueueIds(): Promise<void> {
+    this.queueIdCache = new Set(await this.store.queueIds());
+  }
+
+  async listQueues(): Promise<QueueConfig[]> {
+    const ids = await this.store.queueIds();
+    const out: QueueConfig[] = [];
+    for (const id of ids) {
+      const q = await this.store.getQueue(id);
+      if (q) out.push(q);
+    }
+    return out;
+  }
+
+  getQueue(queueId: string): Promise<QueueConfig | undefined> {
+    return this.store.getQueue(queueId);
+  }
+
+  private async requireQueue(queueId: string): Promise<QueueConfig> {
+    const q = await this.store.getQueue(queueId);
+    if (!q) throw new AcdError('NO_QUEUE', `unknown queue "${queueId}"`);
+    return q;
+  }
+
+  /** Validates and stores a queue (create or replace), live. Throws AcdConfigError on bad input. */
+  async putQueue(input: unknown): Promise<{ queue: QueueConfig; created: boolean }> {
+    const queue = parseQueueConfig(input, `queue ${describeId(input)}`);
+    const r = await this.store.setQueue(queue);
+    this.queueIdCache.add(queue.id);
+    return { queue, created: r === 'created' };
+  }
+
+  /** Deletes a queue; refused (AcdError QUEUE_BUSY) while callers wait; memberships are removed. */
+  async deleteQueue(queueId: string): Promise<void> {
+    await this.store.deleteQueue(queueId);
+    this.queueIdCache.delete(queueId);
+  }
+
+  async listAgents(): Promise<AgentConfig[]> {
+    const ids = await this.store.agentIds();
+    const out: AgentConfig[] = [];
+    for (const id of ids) {
+      const a = await this.store.getAgentConfig(id);
+      if (a) out.push(a);
+    }
+    return out;
+  }
+
+  getAgent(agentId: string): Promise<AgentConfig | undefined> {
+    return this.store.getAgentConfig(agentId);
+  }
+
+  /** Validates and stores an agent (create or replace), live: the agent's state is kept. Throws AcdError UNKNOWN_QUEUE. */
+  async putAgent(input: unknown): Promise<{ agent: AgentConfig; created: boolean }> {
+    const agent = parseAgentConfig(input, `agent ${describeId(input)}`);
+    const r = await this.store.setAgent(agent);
+    return { agent, created: r === 'created' };
+  }
+
+  /** Deletes an agent; refused (AcdError AGENT_BUSY) while it rings or talks. */
+  async deleteAgent(agentId: string): Promise<void> {
+    await this.store.deleteAgent(agentId);
+  }
+
+  /**
+   * Applies whole queue and agent lists (the configuration files): creates and
+   * replaces them live; with `prune`, deletes queues and agents not listed
+   * (refusals of busy ones are reported, not thrown).
+   */
+  async applyConfig(queues: QueueConfig[], agents: AgentConfig[], options: { prune?: boolean } = {}): Promise<{ refused: string[] }> {
+    for (const q of queues) await this.store.setQueue(q);
+    for (const a of agents) await this.store.setAgent(a);
+    const refused: string[] = [];
+    if (options.prune) {
+      const wantA = new Set(agents.map((a) => a.id));
+      for (const id of await this.store.agentIds()) {
+        if (!wantA.has(id)) await this.store.deleteAgent(id).catch((e: unknown) => refused.push(`agent ${id}: ${String(e)}`));
+      }
+      const wantQ = new Set(queues.map((q) => q.id));
+      for (const id of await this.store.queueIds()) {
+        if (!wantQ.has(id)) await this.store.deleteQueue(id).catch((e: unknown) => refused.push(`queue ${id}: ${String(e)}`));
+      }
+    }
+    return { refused };
+  }
+
+  /** Reads ivr-flows/acd/queues.json and agents.json (paths from the config) and applies them. */
+  async loadFiles(files: { queuesFile: string; agentsFile: string }, options: { prune?: boolean } = {}): Promise<{ queues: number; agents: number; refused: string[] }> {
+    const queues = parseQueuesFile(JSON.parse(await readFile(files.queuesFile, 'utf8')) as unknown, files.queuesFile);
+    const agents = parseAgentsFile(JSON.parse(await readFile(files.agentsFile, 'utf8')) as unknown, files.agentsFile);
+    const { refused } = await this.applyConfig(queues, agents, options);
+    return { queues: queues.length, agents: agents.length, refused };
+  }
+
+  // ---------- agent state ----------
+
+  /** offline → available (or → paused with `pausedReason`). */
+  async login(agentId: string, options: { pausedReason?: string } = {}): Promise<AgentState> {
+    return (await this.store.agentOp(agentId, 'login', options.pausedReason ?? '')).state;
+  }
+
+  /** available | paused | wrap-up → offline. Refused (INVALID_TRANSITION) while reserved or on a call. */
+  async logout(agentId: string): Promise<AgentState> {
+    this.wrapTimers.get(agentId)?.cancel();
+    return (await this.store.agentOp(agentId, 'logout')).state;
+  }
+
+  /** available | wrap-up | paused → paused(reason), e.g. "break", "training", "back-office". */
+  async pause(agentId: string, reason: string): Promise<AgentState> {
+    if (!/^[A-Za-z][A-Za-z0-9_-]{0,31}$/.test(reason)) throw new AcdError('BAD_OP', `pause reason "${reason}" must be an identifier`);
+    return (await this.store.agentOp(agentId, 'pause', reason)).state;
+  }
+
+  /** paused | wrap-up → available (gets the head caller at once). */
+  async ready(agentId: string): Promise<AgentState> {
+    return (await this.store.agentOp(agentId, 'ready')).state;
+  }
+
+  /** wrap-up → available now. */
+  async endWrapUp(agentId: string): Promise<AgentState> {
+    return (await this.store.agentOp(agentId, 'end-wrapup')).state;
+  }
+
+  /** Extends the current wrap-up by `seconds`; returns the new end (epoch ms). */
+  async extendWrapUp(agentId: string, seconds: number): Promise<number> {
+    if (!(seconds > 0 && seconds <= 3600)) throw new AcdError('BAD_OP', `wrap-up extension must be 1..3600 seconds, got ${seconds}`);
+    const r = await this.store.agentOp(agentId, 'extend-wrapup', String(Math.round(seconds * 1000)));
+    if (r.wrapUntil !== undefined) this.scheduleWrapUpEnd(agentId, r.wrapUntil);
+    return r.wrapUntil ?? this.clock.now();
+  }
+
+  async agentStatus(agentId: string): Promise<AgentStatus | undefined> {
+    const [cfg, st] = await Promise.all([this.store.getAgentConfig(agentId), this.store.agentState(agentId)]);
+    if (!cfg || !st) return undefined;
+    return { ...st, name: cfg.name, queues: cfg.queues };
+  }
+
+  async agentStatuses(): Promise<AgentStatus[]> {
+    const out: AgentStatus[] = [];
+    for (const id of await this.store.agentIds()) {
+      const s = await this.agentStatus(id);
+      if (s) out.push(s);
+    }
+    return out;
+  }
+
+  // ---------- statistics ----------
+
+  async queueStatus(queueId: string): Promise<QueueStatus> {
+    const cfg = await this.requireQueue(queueId);
+    const now = this.clock.now();
+    const day = this.store.queueDay(cfg, now);
+    const [waiting, members, counters, handle] = await Promise.all([
+      this.store.waiting(queueId),
+      this.store.members(queueId),
+      this.store.counters('queue', queueId, day, now),
+      this.store.recentHandleTimes(queueId),
+    ]);
+    const states = await this.store.agentStates(Object.keys(members));
+    const agents = Object.fromEntries(AGENT_STATES.map((s) => [s, 0])) as Record<AgentState, number>;
+    for (const s of states) agents[s.state]++;
+    const staffed = states.length - agents.offline - agents.paused;
+    return {
+      queueId,
+      name: cfg.name,
+      waiting: waiting.length,
+      longestWaitMs: waiting.length > 0 ? Math.max(0, now - Math.min(...waiting.map((w) => w.arrivedAt))) : 0,
+      agents,
+      ewtMs: estimateWaitMs({ position: waiting.length + 1, recentHandleMs: handle, staffed, available: agents.available, defaultHandleMs: this.config.defaultHandleSeconds * 1000 }),
+      today: queuePeriodStats(counters.today),
+      last15Minutes: queuePeriodStats(counters.last15),
+      day,
+    };
+  }
+
+  /** EWT for the caller at `position` (default: a caller arriving now), ms; null when nobody is staffed. */
+  async estimateWait(queueId: string, position?: number): Promise<number | null> {
+    const [waiting, members, handle] = await Promise.all([
+      position === undefined ? this.store.waiting(queueId) : Promise.resolve([]),
+      this.store.members(queueId),
+      this.store.recentHandleTimes(queueId),
+    ]);
+    const states = await this.store.agentStates(Object.keys(members));
+    const staffed = states.filter((s) => s.state !== 'offline' && s.state !== 'paused').length;
+    const available = states.filter((s) => s.state === 'available').length;
+    return estimateWaitMs({
+      position: position ?? waiting.length + 1,
+      recentHandleMs: handle,
+      staffed,
+      available,
+      defaultHandleMs: this.config.defaultHandleSeconds * 1000,
+    });
+  }
+
+  async agentStats(agentId: string): Promise<AgentStats> {
+    const now = this.clock.now();
+    const day = dayIn(this.config.timeZone, now);
+    const c = await this.store.counters('agent', agentId, day, now);
+    return { agentId, day, today: agentPeriodStats(c.today), last15Minutes: agentPeriodStats(c.last15) };
+  }
+
+  /** Ends an entry that leaves without an agent (hang-up, timeout, key, call-back). */
+  leave(entryId: string, reason: LeaveReason, shortAbandonMs: number): ReturnType<AcdStore['leave']> {
+    return this.store.leave(entryId, reason, shortAbandonMs);
+  }
+}
+
+function describeId(input: unknown): string {
+  if (typeof input === 'object' && input !== null && 'id' in input && typeof input.id === 'string') return `"${input.id}"`;
+  return '(no id)';
+}

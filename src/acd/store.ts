@@ -1,0 +1,347 @@
+/**
+ * Typed access to the ACD's Redis state: every change is one Lua script call
+ * (scripts.ts); reads are plain commands or pipelines. No Node-side
+ * read-modify-write. This module knows keys and replies, not calls or timers.
+ */
+import type { Redis } from 'ioredis';
+import type { Clock } from '../util/clock.ts';
+import { acdKeys, type KeyBuilders } from './keys.ts';
+import { scriptRunner, type ScriptName, type ScriptReply, type ScriptRunner } from './scripts.ts';
+import { AcdError, isAcdErrorCode } from './errors.ts';
+import { dayIn } from './time.ts';
+import { parseQueueConfig, type AgentConfig, type AgentState, type QueueConfig, AGENT_STATES } from './model.ts';
+
+export type EntryKind = 'call' | 'callback';
+export type AgentOp = 'login' | 'logout' | 'pause' | 'ready' | 'end-wrapup' | 'auto-end-wrapup' | 'extend-wrapup';
+export type LeaveReason = 'abandon' | 'timeout' | 'key' | 'callback' | 'cancel';
+
+export interface EnqueueInput {
+  queueId: string;
+  entryId: string;
+  instanceId: string;
+  kind: EntryKind;
+  priority: number;
+  arrivedAt: number;
+  skills: Record<string, number>;
+  data: Record<string, string>;
+}
+
+export type EnqueueResult = { kind: 'queued'; position: number } | { kind: 'full' } | { kind: 'no-agents' };
+
+export interface AgentStateRecord {
+  id: string;
+  state: AgentState;
+  /** Pause reason (paused only), e.g. "break", "missed". */
+  reason?: string;
+  /** Epoch ms of the last state change. */
+  since: number;
+  /** Entry the agent is reserved for / on a call with. */
+  entryId?: string;
+  /** Wrap-up end (wrap-up only). */
+  wrapUntil?: number;
+  /** Ring-no-answers in a row. */
+  missed: number;
+}
+
+export interface StoreOptions {
+  prefix: string;
+  /** ACD time zone (agent counters, default for queues). */
+  timeZone: string;
+  clock: Clock;
+  /** Random source for the `random` strategy (tests pass a fixed one). */
+  random?: () => number;
+}
+
+function str(v: string | number | null | undefined): string {
+  return v === null || v === undefined ? '' : String(v);
+}
+
+export class AcdStore {
+  readonly keys: KeyBuilders & { prefix: string };
+  private readonly run: ScriptRunner;
+  private readonly random: () => number;
+
+  constructor(
+    readonly redis: Redis,
+    private readonly options: StoreOptions,
+  ) {
+    this.keys = acdKeys(options.prefix);
+    this.run = scriptRunner(redis);
+    this.random = options.random ?? Math.random;
+  }
+
+  get timeZone(): string {
+    return this.options.timeZone;
+  }
+
+  /** Day label of `now` for a queue (its time zone or the ACD's). */
+  queueDay(cfg: Pick<QueueConfig, 'timeZone'> | undefined, now = this.options.clock.now()): string {
+    return dayIn(cfg?.timeZone ?? this.options.timeZone, now);
+  }
+
+  private async call(name: ScriptName, args: Array<string | number>, now = this.options.clock.now()): Promise<ScriptReply> {
+    const argv = [
+      this.keys.prefix,
+      now,
+      dayIn(this.options.timeZone, now),
+      Math.floor(this.random() * 1_000_000),
+      ...args,
+    ];
+    return this.options.clock.external(this.run(name, this.keys.anchor(), argv));
+  }
+
+  private static fail(name: string, reply: ScriptReply, context: string): never {
+    const code = str(reply[0]);
+    if (isAcdErrorCode(code)) throw new AcdError(code, `${name}: ${code} (${context})`, str(reply[1]) || undefined);
+    throw new AcdError('BAD_REPLY', `${name}: unexpected reply ${JSON.stringify(reply)} (${context})`);
+  }
+
+  async nextEntryId(): Promise<string> {
+    const n = await this.options.clock.external(this.redis.incr(this.keys.seq()));
+    return `e${String(n).padStart(12, '0')}`;
+  }
+
+  async enqueue(input: EnqueueInput, queue: QueueConfig): Promise<EnqueueResult> {
+    const reply = await this.call('enqueue', [
+      input.queueId,
+      input.entryId,
+      input.instanceId,
+      input.kind,
+      Math.max(0, Math.min(100, Math.round(input.priority))),
+      input.arrivedAt,
+      JSON.stringify(input.skills),
+      JSON.stringify(input.data),
+      this.queueDay(queue),
+    ]);
+    switch (reply[0]) {
+      case 'OK':
+        return { kind: 'queued', position: Number(reply[1]) };
+      case 'FULL':
+        return { kind: 'full' };
+      case 'NO_AGENTS':
+        return { kind: 'no-agents' };
+      default:
+        return AcdStore.fail('enqueue', reply, `queue ${input.queueId}`);
+    }
+  }
+
+  /** A validated agent transition. Returns the new state (and wrap-up end when relevant). */
+  async agentOp(agentId: string, op: AgentOp, arg = ''): Promise<{ state: AgentState; previous: AgentState; wrapUntil?: number; due: boolean }> {
+    const reply = await this.call('agent-state', [agentId, op, arg]);
+    if (reply[0] === 'OK' || reply[0] === 'NOT_DUE') {
+      const wrap = Number(reply[3]);
+      return {
+        state: str(reply[1]) as AgentState,
+        previous: str(reply[2]) as AgentState,
+        ...(wrap > 0 ? { wrapUntil: wrap } : {}),
+        due: reply[0] === 'OK',
+      };
+    }
+    return AcdStore.fail('agent-state', reply, `agent ${agentId}, ${op}`);
+  }
+
+  async connect(entryId: string, agentId: string): Promise<{ waitedMs: number }> {
+    const reply = await this.call('connect', [entryId, agentId]);
+    if (reply[0] === 'OK') return { waitedMs: Number(reply[1]) };
+    return AcdStore.fail('connect', reply, `entry ${entryId}, agent ${agentId}`);
+  }
+
+  async release(entryId: string, agentId: string, reason: 'missed' | 'cancelled'): Promise<AgentState | undefined> {
+    const reply = await this.call('release', [entryId, agentId, reason]);
+    if (reply[0] === 'OK') return str(reply[1]) as AgentState;
+    if (reply[0] === 'NOT_RESERVED') return undefined;
+    return AcdStore.fail('release', reply, `entry ${entryId}, agent ${agentId}`);
+  }
+
+  async complete(entryId: string, agentId: string): Promise<{ state: AgentState; wrapUntil?: number }> {
+    const reply = await this.call('complete', [entryId, agentId]);
+    if (reply[0] === 'OK') {
+      const wrap = Number(reply[2]);
+      return { state: str(reply[1]) as AgentState, ...(wrap > 0 ? { wrapUntil: wrap } : {}) };
+    }
+    return AcdStore.fail('complete', reply, `entry ${entryId}, agent ${agentId}`);
+  }
+
+  async leave(
+    entryId: string,
+    reason: LeaveReason,
+    shortAbandonMs: number,
+  ): Promise<{ previous: string; arrivedAt: number; priority: number; queueId: string } | undefined> {
+    const reply = await this.call('leave', [entryId, reason, Math.round(shortAbandonMs)]);
+    if (reply[0] === 'OK') {
+      return { previous: str(reply[1]), arrivedAt: Number(reply[2]), priority: Number(reply[3]), queueId: str(reply[4]) };
+    }
+    if (reply[0] === 'ENTRY_GONE') return undefined;
+    return AcdStore.fail('leave', reply, `entry ${entryId}`);
+  }
+
+  async setQueue(cfg: QueueConfig): Promise<'created' | 'updated'> {
+    const reply = await this.call('config-queue', ['set', cfg.id, JSON.stringify(cfg)]);
+    if (reply[0] === 'OK') return reply[1] === 'created' ? 'created' : 'updated';
+    return AcdStore.fail('config-queue', reply, `queue ${cfg.id}`);
+  }
+
+  async deleteQueue(queueId: string): Promise<void> {
+    const reply = await this.call('config-queue', ['delete', queueId, '']);
+    if (reply[0] !== 'OK') AcdStore.fail('config-queue', reply, `queue ${queueId}`);
+  }
+
+  async setAgent(cfg: AgentConfig): Promise<'created' | 'updated'> {
+    const { queues, skills, ...rest } = cfg;
+    const reply = await this.call('config-agent', [
+      'set',
+      cfg.id,
+      JSON.stringify(rest),
+      JSON.stringify(skills),
+      JSON.stringify(queues.map((m) => [m.queue, m.tier, m.position])),
+    ]);
+    if (reply[0] === 'OK') return reply[1] === 'created' ? 'created' : 'updated';
+    return AcdStore.fail('config-agent', reply, `agent ${cfg.id}`);
+  }
+
+  async deleteAgent(agentId: string): Promise<void> {
+    const reply = await this.call('config-agent', ['delete', agentId, '', '', '']);
+    if (reply[0] !== 'OK') AcdStore.fail('config-agent', reply, `agent ${agentId}`);
+  }
+
+  async reap(selfId: string): Promise<{ deadInstances: number; entriesReclaimed: number; wrapupsEnded: number }> {
+    const reply = await this.call('reap', [selfId]);
+    if (reply[0] !== 'OK') return AcdStore.fail('reap', reply, `instance ${selfId}`);
+    return { deadInstances: Number(reply[1]), entriesReclaimed: Number(reply[2]), wrapupsEnded: Number(reply[3]) };
+  }
+
+  async heartbeat(instanceId: string, leaseMs: number): Promise<void> {
+    await this.options.clock.external(this.redis.zadd(this.keys.instances(), this.options.clock.now() + leaseMs, instanceId));
+  }
+
+  /** Removes the instance's lease (clean shutdown: what it still owns is reclaimed by the next reaper run). */
+  async dropLease(instanceId: string): Promise<void> {
+    await this.options.clock.external(this.redis.zadd(this.keys.instances(), 0, instanceId));
+  }
+
+  // ---- reads ----
+
+  async getQueue(queueId: string): Promise<QueueConfig | undefined> {
+    const s = await this.options.clock.external(this.redis.get(this.keys.queue(queueId)));
+    return s === null ? undefined : parseQueueConfig(JSON.parse(s), `redis queue ${queueId}`);
+  }
+
+  async queueIds(): Promise<string[]> {
+    return (await this.options.clock.external(this.redis.smembers(this.keys.queues()))).sort();
+  }
+
+  async agentIds(): Promise<string[]> {
+    return (await this.options.clock.external(this.redis.smembers(this.keys.agents()))).sort();
+  }
+
+  async getAgentConfig(agentId: string): Promise<AgentConfig | undefined> {
+    const [cfg, skills, queues] = await this.options.clock.external(
+      Promise.all([
+        this.redis.hget(this.keys.agent(agentId), 'cfg'),
+        this.redis.hget(this.keys.agent(agentId), 'skills'),
+        this.redis.smembers(this.keys.agentQueues(agentId)),
+      ]),
+    );
+    if (cfg === null) return undefined;
+    const rest = JSON.parse(cfg) as Omit<AgentConfig, 'skills' | 'queues'>;
+    const memberships = await Promise.all(
+      queues.sort().map(async (q) => {
+        const v = (await this.redis.hget(this.keys.members(q), agentId)) ?? '1,0';
+        const [tier, position] = v.split(',').map(Number);
+        return { queue: q, tier: tier ?? 1, position: position ?? 0 };
+      }),
+    );
+    return { ...rest, skills: JSON.parse(skills ?? '{}') as Record<string, number>, queues: memberships };
+  }
+
+  async agentState(agentId: string): Promise<AgentStateRecord | undefined> {
+    const h = await this.options.clock.external(this.redis.hgetall(this.keys.agent(agentId)));
+    if (!h.state) return undefined;
+    return toStateRecord(agentId, h);
+  }
+
+  async agentStates(ids: string[]): Promise<AgentStateRecord[]> {
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.hgetall(this.keys.agent(id));
+    const res = (await this.options.clock.external(pipe.exec())) ?? [];
+    const out: AgentStateRecord[] = [];
+    res.forEach(([err, h], i) => {
+      if (err) throw err;
+      const rec = h as Record<string, string>;
+      if (rec.state) out.push(toStateRecord(ids[i]!, rec));
+    });
+    return out;
+  }
+
+  async members(queueId: string): Promise<Record<string, { tier: number; position: number }>> {
+    const h = await this.options.clock.external(this.redis.hgetall(this.keys.members(queueId)));
+    const out: Record<string, { tier: number; position: number }> = {};
+    for (const [id, v] of Object.entries(h)) {
+      const [tier, position] = v.split(',').map(Number);
+      out[id] = { tier: tier ?? 1, position: position ?? 0 };
+    }
+    return out;
+  }
+
+  /** Waiting entries, head first: ids with arrival time. */
+  async waiting(queueId: string): Promise<Array<{ entryId: string; arrivedAt: number }>> {
+    const ids = await this.options.clock.external(this.redis.zrange(this.keys.waiting(queueId), 0, -1));
+    if (ids.length === 0) return [];
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.hget(this.keys.entry(id), 'arrived');
+    const res = (await this.options.clock.external(pipe.exec())) ?? [];
+    return ids.map((entryId, i) => ({ entryId, arrivedAt: Number(res[i]?.[1] ?? 0) }));
+  }
+
+  /** 1-based position of a waiting entry; undefined when it is not waiting (offered or gone). */
+  async position(queueId: string, entryId: string): Promise<number | undefined> {
+    const r = await this.options.clock.external(this.redis.zrank(this.keys.waiting(queueId), entryId));
+    return r === null ? undefined : r + 1;
+  }
+
+  async recentHandleTimes(queueId: string): Promise<number[]> {
+    return (await this.options.clock.external(this.redis.lrange(this.keys.handle(queueId), 0, -1))).map(Number);
+  }
+
+  /** Raw counters: the day hash and the sum of the last 15 one-minute buckets (current minute included). */
+  async counters(kind: 'queue' | 'agent', id: string, day: string, now = this.options.clock.now()): Promise<{ today: Record<string, number>; last15: Record<string, number> }> {
+    const minute = Math.floor(now / 60_000);
+    const pipe = this.redis.pipeline();
+    pipe.hgetall(kind === 'queue' ? this.keys.queueDay(id, day) : this.keys.agentDay(id, day));
+    for (let m = minute - 14; m <= minute; m++) {
+      pipe.hgetall(kind === 'queue' ? this.keys.queueMinute(id, String(m)) : this.keys.agentMinute(id, String(m)));
+    }
+    const res = (await this.options.clock.external(pipe.exec())) ?? [];
+    const num = (h: unknown): Record<string, number> => {
+      const out: Record<string, number> = {};
+      for (const [k, v] of Object.entries((h ?? {}) as Record<string, string>)) out[k] = Number(v);
+      return out;
+    };
+    const today = num(res[0]?.[1]);
+    const last15: Record<string, number> = {};
+    for (const r of res.slice(1)) {
+      for (const [k, v] of Object.entries(num(r[1]))) last15[k] = (last15[k] ?? 0) + v;
+    }
+    return { today, last15 };
+  }
+
+  /** Pops the next assignment for an instance; blocks up to `timeoutSeconds` (0 = forever) on the given (dedicated) connection. */
+  async popInbox(blocking: Redis, instanceId: string, timeoutSeconds: number): Promise<string | undefined> {
+    const r = await blocking.blpop(this.keys.inbox(instanceId), timeoutSeconds);
+    return r ? r[1] : undefined;
+  }
+}
+
+function toStateRecord(id: string, h: Record<string, string>): AgentStateRecord {
+  const state = (AGENT_STATES as readonly string[]).includes(h.state ?? '') ? (h.state as AgentState) : 'offline';
+  const wrap = Number(h.wrapUntil ?? 0);
+  return {
+    id,
+    state,
+    ...(state === 'paused' && h.reason ? { reason: h.reason } : {}),
+    since: Number(h.since ?? 0),
+    ...(h.entry ? { entryId: h.entry } : {}),
+    ...(state === 'wrap-up' && wrap > 0 ? { wrapUntil: wrap } : {}),
+    missed: Number(h.missed ?? 0),
+  };
+}

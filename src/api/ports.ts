@@ -1,0 +1,121 @@
+/**
+ * What the API needs from the layers below, as small interfaces. The
+ * composition root adapts the real services (flow engine, ACD, call-backs)
+ * to them; tests can give their own implementations.
+ */
+import type { AgentConfig, AgentState, QueueConfig } from '../acd/model.ts';
+import type { CallbackRecord, CallbackStatus } from '../callbacks/model.ts';
+import type { FlowDocument } from '../flows/flow-schema.ts';
+import type { CallerAction } from '../telephony/sim/caller-script.ts';
+import type { JsonValue } from '../engine/context.ts';
+
+export interface ActiveCall {
+  callId: string;
+  from: string;
+  to: string;
+  flowId: string;
+  nodeId: string | null;
+  language: string;
+  startedAt: number;
+  queueId?: string;
+  agentId?: string;
+}
+
+/** Calls run by this instance (the flow engine). */
+export interface CallsApi {
+  activeCalls(): ActiveCall[];
+  /** Hangs up a call of this instance; false when there is no such call here. */
+  hangup(callId: string): Promise<boolean>;
+}
+
+export interface SimulationRequest {
+  flow: FlowDocument;
+  /** Other flows (subflow/goto targets). */
+  flows: FlowDocument[];
+  input: CallerAction[];
+  language?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface SimulationOutcome {
+  heard: string[];
+  path: string[];
+  ended: string;
+  vars: Record<string, JsonValue>;
+  durationMs: number;
+}
+
+export type FlowSimulator = (request: SimulationRequest) => Promise<SimulationOutcome>;
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<{ ok: boolean; detail?: Record<string, string> }>;
+}
+
+export type AgentCommand =
+  | { op: 'login' }
+  | { op: 'logout' }
+  | { op: 'pause'; reason: string }
+  | { op: 'ready' }
+  | { op: 'end-wrapup' }
+  | { op: 'extend-wrapup'; seconds: number };
+
+export interface AgentLive {
+  agentId: string;
+  state: AgentState;
+  /** Epoch ms the agent entered this state. */
+  since?: number;
+  pauseReason?: string;
+  /** Epoch ms the wrap-up ends (state wrap-up). */
+  wrapUntil?: number;
+  queueId?: string;
+  callId?: string;
+}
+
+/** Figures of a period; null where there is nothing to measure (e.g. ASA with no answered call). */
+export type PeriodFigures = Record<string, number | null>;
+
+export interface QueueStatsView {
+  queueId: string;
+  waiting: number;
+  /** Seconds the longest-waiting caller has waited. */
+  longestWaitSeconds: number;
+  agents: Record<string, number>;
+  today: PeriodFigures;
+  last15Minutes: PeriodFigures;
+}
+
+export interface AgentStatsView {
+  agentId: string;
+  state?: AgentState;
+  today: PeriodFigures;
+}
+
+/** Queue and agent configuration, agent state control, statistics (the ACD). */
+export interface AcdApi {
+  listQueues(): Promise<QueueConfig[]>;
+  getQueue(queueId: string): Promise<QueueConfig | undefined>;
+  /** Validates and stores; throws AcdConfigError when invalid. */
+  putQueue(queue: unknown): Promise<{ queue: QueueConfig; created: boolean }>;
+  deleteQueue(queueId: string): Promise<boolean>;
+  listAgents(): Promise<AgentConfig[]>;
+  getAgent(agentId: string): Promise<AgentConfig | undefined>;
+  putAgent(agent: unknown): Promise<{ agent: AgentConfig; created: boolean }>;
+  deleteAgent(agentId: string): Promise<boolean>;
+  agentStates(): Promise<AgentLive[]>;
+  agentState(agentId: string): Promise<AgentLive | undefined>;
+  /** Throws AcdError (e.g. INVALID_TRANSITION) when the agent cannot do that now. */
+  controlAgent(agentId: string, command: AgentCommand): Promise<AgentLive>;
+  queueStats(queueId: string): Promise<QueueStatsView | undefined>;
+  agentStats(agentId: string): Promise<AgentStatsView | undefined>;
+}
+
+export interface CallbacksApi {
+  list(filter: { status?: CallbackStatus; queueId?: string; limit: number }): Promise<CallbackRecord[]>;
+  get(callbackId: string): Promise<CallbackRecord | undefined>;
+  /** Throws CallbackError (CALLBACK_NOT_FOUND, CALLBACK_FINISHED, CALLBACK_IN_PROGRESS). */
+  cancel(callbackId: string): Promise<CallbackRecord>;
+  /** Throws CallbackError (… CALLBACK_INVALID_TIME). */
+  reschedule(callbackId: string, at: number): Promise<CallbackRecord>;
+}

@@ -1,0 +1,20 @@
+--[[
+  reclaim: call-backs whose lease lapsed (the instance holding them died or
+  lost Redis) become pending again, due at once, keeping their place (arrival
+  time and priority) and their attempt count.
+  KEYS[1] cb:due
+  ARGV[1..3] P, now, retention
+  ARGV[4] max number to reclaim
+  Returns the reclaimed ids.
+]]
+local ids = redis.call('ZRANGEBYSCORE', K_leases(), '-inf', NOW, 'LIMIT', 0, tonumber(ARGV[4]))
+for _, id in ipairs(ids) do
+  local e = redis.call('HMGET', K_record(id), 'status', 'owner')
+  if is_active(e[1]) then
+    make_pending(id, NOW)
+    log(id, { type = 'lease-expired', instance = e[2] })
+  else
+    drop_lease(id, e[2])
+  end
+end
+return ids

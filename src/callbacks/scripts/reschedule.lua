@@ -1,0 +1,16 @@
+--[[
+  reschedule: moves an unfinished call-back that is not being dialed to a new time.
+  KEYS[1] cb:due
+  ARGV[1..3] P, now, retention
+  ARGV[4] id   ARGV[5] new time (ms)
+  Returns {'OK', previous status, ACD entry id or '' (to withdraw from the ACD)} | {'NOT_FOUND'} | {'FINISHED', status} | {'IN_PROGRESS'}
+]]
+local id, at = ARGV[4], tonumber(ARGV[5])
+local e = redis.call('HMGET', K_record(id), 'status', 'entry')
+if not e[1] then return { 'NOT_FOUND' } end
+if e[1] == 'dialing' then return { 'IN_PROGRESS' } end
+if not is_active(e[1]) then return { 'FINISHED', e[1] } end
+redis.call('HSET', K_record(id), 'scheduledAt', at)
+make_pending(id, at)
+log(id, { type = 'rescheduled', dueAt = at })
+return { 'OK', e[1], e[2] }

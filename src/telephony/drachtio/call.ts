@@ -1,0 +1,500 @@
+/**
+ * One call leg on drachtio + FreeSWITCH: a SIP dialog (caller's or agent's)
+ * and the FreeSWITCH endpoint its media is anchored on. Implements the port's
+ * Call: every media operation is cancellable (uuid_break), hang-up rejects
+ * pending operations with CallHungUpError and aborts `ended`.
+ *
+ * DTMF: RFC 2833 digits arrive as FreeSWITCH DTMF events; SIP INFO digits
+ * arrive on the dialog and are injected into the channel (uuid_recv_dtmf), so
+ * both reach the same place. Digit collection runs here, on the injected
+ * clock, with the port's exact semantics.
+ */
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import { anySignal, type Clock, type TimerHandle } from '../../util/clock.ts';
+import { CallHungUpError, MediaError, TelephonyError, TransferFailedError } from '../errors.ts';
+import type {
+  BridgeEnd,
+  Call,
+  CallEventMap,
+  CallInfo,
+  CollectDigitsOptions,
+  CollectDigitsResult,
+  GatherSpeechOptions,
+  GatherSpeechResult,
+  HangupCause,
+  PlayOptions,
+  PlayResult,
+  Prompt,
+  RecordOptions,
+  RecordResult,
+} from '../port.ts';
+import { dtmfFromInfo, headerNumber, parseSpeechResult, promptApp, promptFileString, voiceFor, type MediaSettings } from './media.ts';
+import type { FsEvent, MediaEndpoint, SipDialog } from './types.ts';
+
+const ABORTED: unique symbol = Symbol('aborted');
+type Aborted = typeof ABORTED;
+
+export interface CallDeps {
+  clock: Clock;
+  logger: Logger;
+  media: MediaSettings;
+  /** Told once when the call has ended (the driver forgets it). */
+  onEnded(call: DrachtioCall): void;
+}
+
+type DigitOutcome =
+  | { kind: 'digits'; digits: string; terminator?: string }
+  | { kind: 'noinput' }
+  | { kind: 'incomplete'; digits: string };
+
+export class DrachtioCall implements Call {
+  readonly ended: AbortSignal;
+  readonly answered = true;
+  private readonly endCtl = new AbortController();
+  private readonly events = new EventEmitter();
+  private readonly digitListeners = new Set<(digit: string) => void>();
+  private readonly log: Logger;
+  private mohActive = false;
+  private bridgedWith: DrachtioCall | null = null;
+  private teardown: Promise<void> | null = null;
+
+  constructor(
+    readonly info: CallInfo,
+    readonly endpoint: MediaEndpoint,
+    private readonly dialog: SipDialog,
+    private readonly deps: CallDeps,
+  ) {
+    this.ended = this.endCtl.signal;
+    this.log = deps.logger.child({ callId: info.id });
+
+    dialog.onDestroy(() => this.finish('caller'));
+    endpoint.onDestroy(() => {
+      if (!this.ended.aborted) this.log.warn('FreeSWITCH channel ended under a live call');
+      this.finish('error');
+    });
+    endpoint.onDtmf((digit) => {
+      for (const l of [...this.digitListeners]) l(digit);
+      this.events.emit('dtmf', digit);
+    });
+    // Re-INVITE (hold/unhold, new address): pass the new SDP to FreeSWITCH and answer with its SDP.
+    dialog.onModify((req, res) => {
+      this.endpoint.modify(req.body).then(
+        (sdp) => res.send(200, { body: sdp, headers: { 'Content-Type': 'application/sdp' } }),
+        (err: unknown) => {
+          this.log.warn({ err }, 're-INVITE could not be applied to FreeSWITCH');
+          res.send(488);
+        },
+      );
+    });
+    // SIP INFO DTMF: into the channel, so it arrives like RFC 2833 digits.
+    dialog.onInfo((req, res) => {
+      const digit = dtmfFromInfo(req.get('content-type'), req.body ?? '');
+      res.send(200);
+      if (digit === undefined || this.ended.aborted) return;
+      this.endpoint.api('uuid_recv_dtmf', `${this.endpoint.uuid} ${digit}`).catch((err: unknown) => {
+        this.log.warn({ err }, 'SIP INFO digit could not be passed to FreeSWITCH');
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------- events
+
+  on<E extends keyof CallEventMap>(event: E, listener: (...args: CallEventMap[E]) => void): this {
+    this.events.on(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  off<E extends keyof CallEventMap>(event: E, listener: (...args: CallEventMap[E]) => void): this {
+    this.events.off(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  // ------------------------------------------------------------- lifecycle
+
+  async answer(): Promise<void> {
+    // Inbound calls are answered when they are connected to FreeSWITCH; outbound ones when the far end answers.
+    this.assertLive();
+  }
+
+  async hangup(cause: HangupCause = 'local'): Promise<void> {
+    this.finish(cause);
+    await this.teardown;
+  }
+
+  /** Ends the call once: aborts `ended`, tells listeners, releases the dialog and the channel. */
+  private finish(cause: HangupCause): void {
+    if (this.ended.aborted) return;
+    this.log.info({ cause }, 'call ended');
+    this.endCtl.abort(new CallHungUpError(this.info.id));
+    this.digitListeners.clear();
+    this.events.emit('hangup', cause);
+    this.teardown = Promise.all([this.dialog.destroy(), this.endpoint.destroy()]).then(() => undefined);
+    this.deps.onEnded(this);
+  }
+
+  private assertLive(): void {
+    if (this.ended.aborted) throw new CallHungUpError(this.info.id);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private onDigit(listener: (digit: string) => void): () => void {
+    this.digitListeners.add(listener);
+    return () => this.digitListeners.delete(listener);
+  }
+
+  /** Stops whatever the channel is playing or recording (uuid_break all). */
+  private async breakMedia(): Promise<void> {
+    if (this.ended.aborted) return;
+    try {
+      await this.endpoint.api('uuid_break', `${this.endpoint.uuid} all`);
+    } catch (err) {
+      if (!this.ended.aborted) this.log.warn({ err }, 'uuid_break failed');
+    }
+  }
+
+  private async exec(app: string, arg: string): Promise<FsEvent> {
+    try {
+      return await this.endpoint.execute(app, arg);
+    } catch (err) {
+      if (this.ended.aborted) throw new CallHungUpError(this.info.id);
+      throw new MediaError(`${app} failed`, { cause: err });
+    }
+  }
+
+  /** Plays one prompt to its end (or until broken). */
+  private async playOne(prompt: Prompt): Promise<void> {
+    const { app, arg, timedMs } = promptApp(this.deps.media, prompt);
+    let timer: TimerHandle | undefined;
+    if (timedMs !== undefined) timer = this.deps.clock.setTimer(timedMs, () => void this.breakMedia());
+    try {
+      const evt = await this.exec(app, arg);
+      const response = evt.getHeader('Application-Response');
+      if (response === 'FILE NOT FOUND') {
+        throw new MediaError(`prompt file not found: ${prompt.kind === 'file' ? prompt.path : arg}`, { code: 'FILE_NOT_FOUND' });
+      }
+    } finally {
+      timer?.cancel();
+    }
+  }
+
+  /**
+   * Runs a media operation: stops music on hold first; resolves ABORTED
+   * promptly when `signal` aborts (and breaks the channel's media); rejects
+   * with CallHungUpError when the call ends first.
+   */
+  private async guard<T>(signal: AbortSignal | undefined, run: (stop: AbortSignal) => Promise<T>): Promise<T | Aborted> {
+    this.assertLive();
+    if (signal?.aborted) return ABORTED;
+    await this.stopMusicOnHold();
+    const stop = anySignal([signal, this.ended]);
+    return new Promise<T | Aborted>((resolve, reject) => {
+      let settled = false;
+      const onStop = (): void => {
+        if (settled) return;
+        settled = true;
+        if (this.ended.aborted) {
+          reject(new CallHungUpError(this.info.id));
+          return;
+        }
+        void this.breakMedia();
+        resolve(ABORTED);
+      };
+      stop.addEventListener('abort', onStop, { once: true });
+      run(stop).then(
+        (value) => {
+          stop.removeEventListener('abort', onStop);
+          if (settled) return;
+          settled = true;
+          if (this.ended.aborted) reject(new CallHungUpError(this.info.id));
+          else resolve(value);
+        },
+        (err: unknown) => {
+          stop.removeEventListener('abort', onStop);
+          if (settled) return;
+          settled = true;
+          reject(this.ended.aborted ? new CallHungUpError(this.info.id) : err);
+        },
+      );
+    });
+  }
+
+  /**
+   * Plays prompts while collecting keys (the port's collect semantics):
+   * barge-in stops the prompts, the first-digit timer starts when they end,
+   * each key re-arms the inter-digit timer.
+   */
+  private collect(
+    stop: AbortSignal,
+    prompts: Prompt[],
+    o: { bargeIn: boolean; minDigits: number; maxDigits: number; terminators: string; firstDigitTimeoutMs: number; interDigitTimeoutMs: number },
+    onFirstDigit?: () => void,
+  ): Promise<DigitOutcome> {
+    const clock = this.deps.clock;
+    return new Promise<DigitOutcome>((resolve, reject) => {
+      const digits: string[] = [];
+      let timer: TimerHandle | undefined;
+      let promptsDone = false;
+      let done = false;
+      const finish = (result: DigitOutcome | Error): void => {
+        if (done) return;
+        done = true;
+        timer?.cancel();
+        off();
+        stop.removeEventListener('abort', onStop);
+        if (!promptsDone) void this.breakMedia();
+        if (result instanceof Error) reject(result);
+        else resolve(result);
+      };
+      const onTimeout = (): void => {
+        if (digits.length === 0) finish({ kind: 'noinput' });
+        else if (digits.length >= o.minDigits) finish({ kind: 'digits', digits: digits.join('') });
+        else finish({ kind: 'incomplete', digits: digits.join('') });
+      };
+      const arm = (ms: number): void => {
+        timer?.cancel();
+        timer = clock.setTimer(ms, onTimeout);
+      };
+      const onStop = (): void => {
+        done = true;
+        timer?.cancel();
+        off();
+      };
+      stop.addEventListener('abort', onStop, { once: true });
+      const off = this.onDigit((d) => {
+        if (done) return;
+        if (!promptsDone) {
+          if (!o.bargeIn) return;
+          promptsDone = true;
+          void this.breakMedia();
+        }
+        if (digits.length === 0) onFirstDigit?.();
+        if (o.terminators.includes(d)) {
+          const got = digits.join('');
+          if (got.length >= o.minDigits) finish({ kind: 'digits', digits: got, terminator: d });
+          else finish({ kind: 'incomplete', digits: got });
+          return;
+        }
+        digits.push(d);
+        if (digits.length >= o.maxDigits) finish({ kind: 'digits', digits: digits.join('') });
+        else arm(o.interDigitTimeoutMs);
+      });
+      void (async () => {
+        try {
+          for (const p of prompts) {
+            if (done || promptsDone || stop.aborted) return;
+            await this.playOne(p);
+          }
+        } catch (err) {
+          if (!done && !promptsDone) finish(err instanceof Error ? err : new MediaError('prompt failed', { cause: err }));
+          return;
+        }
+        if (done || promptsDone || stop.aborted) return;
+        promptsDone = true;
+        arm(o.firstDigitTimeoutMs);
+      })();
+    });
+  }
+
+  // ------------------------------------------------------------------ media
+
+  async play(prompts: Prompt[], options: PlayOptions = {}): Promise<PlayResult> {
+    const r = await this.guard(options.signal, async (stop) => {
+      let digit: string | undefined;
+      const off = options.bargeIn
+        ? this.onDigit((d) => {
+            if (digit !== undefined) return;
+            digit = d;
+            void this.breakMedia();
+          })
+        : () => false;
+      try {
+        for (const p of prompts) {
+          if (stop.aborted || digit !== undefined) break;
+          await this.playOne(p);
+        }
+      } finally {
+        off();
+      }
+      return digit !== undefined ? ({ kind: 'interrupted', digit } as const) : ({ kind: 'completed' } as const);
+    });
+    return r === ABORTED ? { kind: 'aborted' } : r;
+  }
+
+  async collectDigits(options: CollectDigitsOptions): Promise<CollectDigitsResult> {
+    const r = await this.guard(options.signal, (stop) =>
+      this.collect(stop, options.prompts, {
+        bargeIn: options.bargeIn ?? true,
+        minDigits: options.minDigits,
+        maxDigits: options.maxDigits,
+        terminators: options.terminators,
+        firstDigitTimeoutMs: options.firstDigitTimeoutMs,
+        interDigitTimeoutMs: options.interDigitTimeoutMs,
+      }),
+    );
+    return r === ABORTED ? { kind: 'aborted' } : r;
+  }
+
+  async gatherSpeech(options: GatherSpeechOptions): Promise<GatherSpeechResult> {
+    const media = this.deps.media;
+    const r = await this.guard(options.signal, async (stop): Promise<GatherSpeechResult> => {
+      const dtmf = options.dtmf;
+      if (!media.asrEngine) {
+        // No recognizer configured: the DTMF path always works; otherwise the caller hears the prompts, then noinput.
+        const out = await this.collect(stop, options.prompts, {
+          bargeIn: options.bargeIn ?? true,
+          minDigits: 1,
+          maxDigits: dtmf ? dtmf.maxDigits : Number.MAX_SAFE_INTEGER,
+          terminators: dtmf?.terminators ?? '',
+          firstDigitTimeoutMs: options.noInputTimeoutMs,
+          interDigitTimeoutMs: dtmf?.interDigitTimeoutMs ?? options.noInputTimeoutMs,
+        });
+        if (!dtmf || out.kind === 'noinput' || out.digits === '') return { kind: 'noinput' };
+        return out.kind === 'digits' && out.terminator !== undefined
+          ? { kind: 'digits', digits: out.digits, terminator: out.terminator }
+          : { kind: 'digits', digits: out.digits };
+      }
+
+      // Speech: play_and_detect_speech, with DTMF alongside (the first key stops recognition).
+      let keyed = false;
+      let digitsPromise: Promise<DigitOutcome> | undefined;
+      const keyStop = new AbortController();
+      if (dtmf) {
+        digitsPromise = this.collect(
+          anySignal([stop, keyStop.signal]),
+          [],
+          {
+            bargeIn: true,
+            minDigits: 1,
+            maxDigits: dtmf.maxDigits,
+            terminators: dtmf.terminators,
+            firstDigitTimeoutMs: 24 * 3600_000,
+            interDigitTimeoutMs: dtmf.interDigitTimeoutMs,
+          },
+          () => {
+            keyed = true;
+            void this.breakMedia();
+          },
+        );
+      }
+      const language = options.language;
+      await this.exec('set', `tts_engine=${media.ttsEngine}`);
+      await this.exec('set', `tts_voice=${voiceFor(media, language)}`);
+      const hints = options.hints.length > 0 ? `,hints=${options.hints.map((h) => h.replace(/[,{}]/g, ' ')).join('|')}` : '';
+      const params = `{start-input-timers=false,no-input-timeout=${options.noInputTimeoutMs},language=${language}${hints}}`;
+      const evt = await this.exec('play_and_detect_speech', `${promptFileString(media, options.prompts)} detect:${media.asrEngine} ${params}${media.asrGrammar}`);
+      if (keyed && digitsPromise) {
+        const out = await digitsPromise;
+        if (out.kind === 'noinput' || out.digits === '') return { kind: 'noinput' };
+        return out.kind === 'digits' && out.terminator !== undefined
+          ? { kind: 'digits', digits: out.digits, terminator: out.terminator }
+          : { kind: 'digits', digits: out.digits };
+      }
+      keyStop.abort();
+      const speech = parseSpeechResult(evt.getHeader('variable_detect_speech_result'));
+      return speech ? { kind: 'speech', text: speech.text, confidence: speech.confidence } : { kind: 'noinput' };
+    });
+    return r === ABORTED ? { kind: 'aborted' } : r;
+  }
+
+  async startMusicOnHold(source?: string): Promise<void> {
+    this.assertLive();
+    await this.stopMusicOnHold();
+    this.mohActive = true;
+    // Not awaited: it plays until broken. Its end (or failure) only matters for the log.
+    this.endpoint.execute('playback', source ?? this.deps.media.mohSource).then(
+      (evt) => {
+        if (evt.getHeader('Application-Response') === 'FILE NOT FOUND') this.log.warn({ source }, 'music on hold source not found');
+      },
+      (err: unknown) => {
+        if (!this.ended.aborted) this.log.warn({ err }, 'music on hold failed');
+      },
+    );
+  }
+
+  async stopMusicOnHold(): Promise<void> {
+    if (!this.mohActive) return;
+    this.mohActive = false;
+    await this.breakMedia();
+  }
+
+  async record(options: RecordOptions): Promise<RecordResult> {
+    const media = this.deps.media;
+    const r = await this.guard(options.signal, async (stop): Promise<RecordResult> => {
+      if (options.beep) await this.playOne({ kind: 'tone', tone: 'beep' });
+      if (stop.aborted) return { kind: 'empty' };
+      const location = options.path ?? `${media.recordingsPath.replace(/\/+$/, '')}/${this.info.id}-${this.deps.clock.now()}.wav`;
+      await this.exec('set', `playback_terminators=${options.terminators || 'none'}`);
+      const silence = options.silenceSeconds && options.silenceSeconds > 0 ? ` 200 ${Math.round(options.silenceSeconds)}` : '';
+      const evt = await this.exec('record', `${location} ${Math.max(1, Math.round(options.maxSeconds))}${silence}`);
+      if (!this.ended.aborted) await this.exec('set', 'playback_terminators=none');
+      const ms = headerNumber(evt.getHeader('variable_record_ms')) ?? (headerNumber(evt.getHeader('variable_record_seconds')) ?? 0) * 1000;
+      const terminator = evt.getHeader('variable_playback_terminator_used');
+      if (!(ms > 0)) return { kind: 'empty' };
+      return terminator ? { kind: 'recorded', location, durationMs: ms, terminator } : { kind: 'recorded', location, durationMs: ms };
+    });
+    return r === ABORTED ? { kind: 'aborted' } : r;
+  }
+
+  // ------------------------------------------------------------ bridging
+
+  async bridge(other: Call, options: { signal?: AbortSignal } = {}): Promise<BridgeEnd> {
+    if (!(other instanceof DrachtioCall)) {
+      throw new TelephonyError('BRIDGE_FAILED', 'can only bridge calls of the same drachtio driver');
+    }
+    this.assertLive();
+    if (other.ended.aborted) return { endedBy: 'other' };
+    if (options.signal?.aborted) return { endedBy: 'aborted' };
+    await Promise.all([this.stopMusicOnHold(), other.stopMusicOnHold()]);
+    try {
+      await this.endpoint.bridge(other.endpoint);
+    } catch (err) {
+      if (this.ended.aborted) throw new CallHungUpError(this.info.id);
+      if (other.ended.aborted) return { endedBy: 'other' };
+      throw new TelephonyError('BRIDGE_FAILED', `bridging ${this.info.id} with ${other.info.id} failed`, { cause: err });
+    }
+    this.bridgedWith = other;
+    other.bridgedWith = this;
+    return new Promise<BridgeEnd>((resolve) => {
+      const cleanup = (): void => {
+        this.ended.removeEventListener('abort', onSelf);
+        other.ended.removeEventListener('abort', onOther);
+        options.signal?.removeEventListener('abort', onAbort);
+        if (this.bridgedWith === other) this.bridgedWith = null;
+        if (other.bridgedWith === this) other.bridgedWith = null;
+      };
+      // Hang-up on either side tears down the other.
+      const onSelf = (): void => {
+        cleanup();
+        void other.hangup(this.info.direction === 'outbound' ? 'agent' : 'caller');
+        resolve({ endedBy: 'self' });
+      };
+      const onOther = (): void => {
+        cleanup();
+        void this.hangup(other.info.direction === 'outbound' ? 'agent' : 'caller');
+        resolve({ endedBy: 'other' });
+      };
+      const onAbort = (): void => {
+        cleanup();
+        this.endpoint.unbridge().catch((err: unknown) => this.log.warn({ err }, 'unbridge failed'));
+        resolve({ endedBy: 'aborted' });
+      };
+      if (this.ended.aborted) return onSelf();
+      if (other.ended.aborted) return onOther();
+      this.ended.addEventListener('abort', onSelf, { once: true });
+      other.ended.addEventListener('abort', onOther, { once: true });
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  async transfer(target: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+    this.assertLive();
+    const referTo = target.startsWith('<') ? target : `<${target}>`;
+    const status = await this.guard(options.signal, () => this.dialog.request('REFER', { 'Refer-To': referTo }));
+    if (status === ABORTED) throw new TransferFailedError(target);
+    if (status !== 202 && status !== 200) throw new TransferFailedError(target, status || undefined);
+    this.log.info({ status }, 'call transferred');
+    await this.hangup('transfer');
+  }
+}

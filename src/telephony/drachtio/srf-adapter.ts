@@ -1,0 +1,151 @@
+/**
+ * Adapts a real drachtio-srf `Srf` (and its Dialogs) to our SignalingStack /
+ * SipDialog interfaces. The only place that calls Srf's methods directly.
+ *
+ * Upstream type gaps handled here (see /work/shared/TELEPHONY-NOTES.md):
+ * - `srf.connect()` returns no Promise: the outcome comes as 'connect'
+ *   (err, hostport) and 'error' events.
+ * - `Dialog#destroy()` without a callback returns a Promise its type hides:
+ *   we always pass a callback, so nothing can reject unhandled.
+ * - `Dialog#request()` is typed as taking a full SrfRequest; it takes
+ *   `{method, headers, body}` (lib/dialog.js), declared below.
+ */
+import type { Logger } from 'pino';
+import type Srf from 'drachtio-srf';
+import {
+  SipFailure,
+  type InboundRequest,
+  type RequestHandler,
+  type ResponseSink,
+  type SignalingStack,
+  type SipDialog,
+  type UacOptions,
+  type UacProgress,
+} from './types.ts';
+
+export interface DrachtioServerAddress {
+  host: string;
+  port: number;
+  secret: string;
+}
+
+/** What Dialog#request really accepts (lib/dialog.js), in callback form. */
+type DialogRequestFn = (
+  opts: { method: string; headers: Record<string, string>; body?: string },
+  callback: (err: unknown, res?: { status: number }) => void,
+) => void;
+
+function sipStatusOf(err: unknown): { status: number; reason?: string } | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const status: unknown = Reflect.get(err, 'status');
+  const reason: unknown = Reflect.get(err, 'reason');
+  if (typeof status !== 'number') return undefined;
+  return typeof reason === 'string' ? { status, reason } : { status };
+}
+
+export function adaptDialog(dlg: Srf.Dialog, logger: Logger): SipDialog {
+  // Dialog#request really takes {method, headers, body} (lib/dialog.js); its type says a full SrfRequest.
+  const requestFn: DialogRequestFn = (opts, callback) => {
+    Reflect.apply(dlg.request, dlg, [opts, callback]);
+  };
+  return {
+    get remoteSdp() {
+      return dlg.remote?.sdp ?? '';
+    },
+    destroy: () =>
+      new Promise<void>((resolve) => {
+        try {
+          dlg.destroy(undefined, (err: unknown) => {
+            // Destroying a dialog the far end already ended is normal.
+            if (err) logger.debug({ err }, 'dialog destroy reported an error');
+            resolve();
+          });
+        } catch (err) {
+          logger.debug({ err }, 'dialog destroy threw');
+          resolve();
+        }
+      }),
+    request: (method, headers, body) =>
+      new Promise<number>((resolve, reject) => {
+        requestFn({ method, headers, ...(body !== undefined ? { body } : {}) }, (err, res) => {
+          if (err) {
+            const sip = sipStatusOf(err);
+            if (sip) resolve(sip.status);
+            else reject(err instanceof Error ? err : new Error(String(err)));
+            return;
+          }
+          resolve(res?.status ?? 0);
+        });
+      }),
+    onDestroy: (listener) => {
+      dlg.on('destroy', () => listener());
+    },
+    onModify: (listener) => {
+      dlg.on('modify', (req, res) => listener(req, res));
+    },
+    onInfo: (listener) => {
+      dlg.on('info', (req, res) => listener(req, res));
+    },
+  };
+}
+
+export function adaptSrf(srf: Srf, server: DrachtioServerAddress, logger: Logger): SignalingStack {
+  return {
+    connect() {
+      // Returns the app, not a Promise, whatever its type says: outcome via events.
+      void srf.connect({ host: server.host, port: server.port, secret: server.secret });
+    },
+    disconnect() {
+      try {
+        srf.disconnect();
+      } catch (err) {
+        // Throws "socket is not connected" when there is no socket: nothing to close.
+        logger.debug({ err }, 'drachtio disconnect: no open socket');
+      }
+    },
+    onConnect(listener) {
+      srf.on('connect', (err: Error | null | undefined, hostport: string) => listener(err ?? undefined, hostport));
+    },
+    onError(listener) {
+      srf.on('error', (err: Error) => listener(err));
+    },
+    onClose(listener) {
+      // 'close' is emitted by Srf (lib/srf.js) but missing from its typed events.
+      srf.addListener('close', () => listener());
+    },
+    onRequest(method, handler: RequestHandler) {
+      srf.use(method, (req: InboundRequest, res: ResponseSink) => handler(req, res));
+    },
+    async createUac(uri: string, opts: UacOptions, progress: UacProgress): Promise<SipDialog> {
+      const headers: Record<string, string> = { ...opts.headers };
+      if (opts.callingNumber && !headers.From && !headers.from) {
+        // drachtio-server replaces the localhost host part with its own address (as Srf's callingNumber does).
+        headers.From = `<sip:${opts.callingNumber}@localhost>`;
+      }
+      try {
+        const dlg = await srf.createUAC(
+          uri,
+          { localSdp: opts.localSdp, headers, ...(opts.auth ? { auth: opts.auth } : {}) },
+          {
+            cbRequest: (req) =>
+              progress.onRequestSent(() => {
+                try {
+                  req.cancel((err: unknown) => {
+                    if (err) logger.debug({ err }, 'CANCEL not sent');
+                  });
+                } catch (err) {
+                  logger.debug({ err }, 'CANCEL not possible');
+                }
+              }),
+            cbProvisional: (res) => progress.onProvisional(res.status),
+          },
+        );
+        return adaptDialog(dlg, logger);
+      } catch (err) {
+        const sip = sipStatusOf(err);
+        if (sip) throw new SipFailure(sip.status, sip.reason);
+        throw err;
+      }
+    },
+  };
+}

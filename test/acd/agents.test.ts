@@ -1,0 +1,121 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { rig, until, queue, agent, waitingCall, type Rig } from './helpers.ts';
+import { AcdError } from '../../src/acd/errors.ts';
+
+let r: Rig;
+afterEach(async () => r?.close());
+
+async function refused(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof AcdError) return e.code;
+    throw e;
+  }
+  return 'accepted';
+}
+
+describe('agent state machine', () => {
+  it('walks offline → available → reserved → on-call → wrap-up → available', async () => {
+    r = await rig();
+    const { acd, clock } = r;
+    await acd.putQueue(queue('sales', { wrapUpSeconds: 30 }));
+    await acd.putAgent(agent('a1', ['sales']));
+    expect((await acd.agentStatus('a1'))?.state).toBe('offline');
+    expect(await acd.login('a1')).toBe('available');
+    const c = await waitingCall(acd, 'sales');
+    expect(c.result).toMatchObject({ kind: 'queued', position: 0 });
+    await until(() => c.got.length === 1, 'assignment');
+    expect(c.got[0]!.agentIds).toEqual(['a1']);
+    expect((await acd.agentStatus('a1'))?.state).toBe('reserved');
+    await acd.store.connect(c.entryId, 'a1');
+    expect((await acd.agentStatus('a1'))?.state).toBe('on-call');
+    await clock.advance(60_000);
+    const done = await acd.completeCall(c.entryId, 'a1');
+    expect(done).toEqual({ state: 'wrap-up', wrapUntil: clock.now() + 30_000 });
+    await clock.advance(29_000);
+    expect((await acd.agentStatus('a1'))?.state).toBe('wrap-up');
+    await clock.advance(1_000);
+    await until(async () => (await acd.agentStatus('a1'))?.state === 'available', 'wrap-up ends on its own');
+  });
+
+  it('refuses invalid transitions and accepts the valid ones', async () => {
+    r = await rig();
+    const { acd } = r;
+    await acd.putQueue(queue('q'));
+    await acd.putAgent(agent('a1', ['q']));
+    expect(await refused(acd.logout('a1'))).toBe('INVALID_TRANSITION');
+    expect(await refused(acd.ready('a1'))).toBe('INVALID_TRANSITION');
+    expect(await refused(acd.pause('a1', 'break'))).toBe('INVALID_TRANSITION');
+    expect(await refused(acd.endWrapUp('a1'))).toBe('INVALID_TRANSITION');
+    expect(await refused(acd.login('nobody'))).toBe('UNKNOWN_AGENT');
+    expect(await acd.login('a1', { pausedReason: 'training' })).toBe('paused');
+    expect((await acd.agentStatus('a1'))?.reason).toBe('training');
+    expect(await refused(acd.login('a1'))).toBe('INVALID_TRANSITION');
+    expect(await acd.pause('a1', 'break')).toBe('paused');
+    expect((await acd.agentStatus('a1'))?.reason).toBe('break');
+    expect(await acd.ready('a1')).toBe('available');
+    expect(await refused(acd.ready('a1'))).toBe('INVALID_TRANSITION');
+    expect(await refused(acd.extendWrapUp('a1', 10))).toBe('INVALID_TRANSITION');
+    // on a call: cannot be made available, paused or logged out
+    const c = await waitingCall(acd, 'q');
+    await until(() => c.got.length === 1, 'assignment');
+    expect(await refused(acd.logout('a1'))).toBe('INVALID_TRANSITION');
+    await acd.store.connect(c.entryId, 'a1');
+    expect(await refused(acd.ready('a1'))).toBe('INVALID_TRANSITION');
+    expect(await refused(acd.pause('a1', 'break'))).toBe('INVALID_TRANSITION');
+    expect(await refused(acd.logout('a1'))).toBe('INVALID_TRANSITION');
+    expect(await refused(acd.deleteAgent('a1'))).toBe('AGENT_BUSY');
+    await acd.completeCall(c.entryId, 'a1');
+    expect((await acd.agentStatus('a1'))?.state).toBe('wrap-up');
+    expect(await acd.pause('a1', 'back-office')).toBe('paused');
+    expect(await acd.logout('a1')).toBe('offline');
+    expect(await refused(acd.pause('a1', 'bad reason!'))).toBe('BAD_OP');
+  });
+
+  it('ends wrap-up early or extends it', async () => {
+    r = await rig();
+    const { acd, clock } = r;
+    await acd.putQueue(queue('q', { wrapUpSeconds: 20 }));
+    await acd.putAgent(agent('a1', ['q']));
+    await acd.login('a1');
+    for (let i = 0; i < 2; i++) {
+      const c = await waitingCall(acd, 'q');
+      await until(() => c.got.length === 1, 'assignment');
+      await acd.store.connect(c.entryId, 'a1');
+      await acd.completeCall(c.entryId, 'a1');
+      if (i === 0) {
+        expect(await acd.endWrapUp('a1')).toBe('available');
+      } else {
+        const end = await acd.extendWrapUp('a1', 40);
+        expect(end).toBe(clock.now() + 60_000);
+        await clock.advance(30_000);
+        expect((await acd.agentStatus('a1'))?.state).toBe('wrap-up');
+        await clock.advance(30_000);
+        await until(async () => (await acd.agentStatus('a1'))?.state === 'available', 'extended wrap-up ends');
+      }
+    }
+  });
+
+  it('pauses an agent with reason "missed" after maxMissed ring-no-answers in a row; the caller keeps the head', async () => {
+    r = await rig();
+    const { acd } = r;
+    await acd.putQueue(queue('q', { maxMissed: 2 }));
+    await acd.putAgent(agent('a1', ['q']));
+    const first = await waitingCall(acd, 'q');
+    const second = await waitingCall(acd, 'q');
+    expect(first.result).toMatchObject({ kind: 'no-agents' });
+    await acd.login('a1');
+    const c1 = await waitingCall(acd, 'q', { arrivedAt: r.clock.now() - 1000 });
+    const c2 = await waitingCall(acd, 'q');
+    expect(second.result).toMatchObject({ kind: 'no-agents' });
+    await until(() => c1.got.length === 1, 'first offer');
+    expect(await acd.store.release(c1.entryId, 'a1', 'missed')).toBe('available');
+    await until(() => c1.got.length === 2, 'offered again to the same head caller');
+    expect(c2.got).toHaveLength(0);
+    expect(await acd.store.release(c1.entryId, 'a1', 'missed')).toBe('paused');
+    const st = await acd.agentStatus('a1');
+    expect(st).toMatchObject({ state: 'paused', reason: 'missed' });
+    expect((await acd.store.waiting('q')).map((w) => w.entryId)).toEqual([c1.entryId, c2.entryId]);
+  });
+});

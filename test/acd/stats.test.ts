@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { rig, queue, agent, until, waitingCall, type Rig } from './helpers.ts';
+
+let r: Rig;
+afterEach(async () => r?.close());
+
+describe('real-time statistics', () => {
+  it('match hand-computed values for today and the last 15 minutes', async () => {
+    r = await rig();
+    const { acd, clock } = r;
+    await acd.putQueue(queue('q', { serviceLevelSeconds: 20, shortAbandonSeconds: 5, wrapUpSeconds: 10 }));
+    await acd.putAgent(agent('a1', ['q']));
+    await acd.login('a1', { pausedReason: 'break' });
+
+    // call 1: answered after 10 s (within SL), talks 60 s, wrap-up 10 s (ends on its own)
+    const c1 = await waitingCall(acd, 'q');
+    await clock.advance(10_000);
+    await acd.ready('a1');
+    await until(() => c1.got.length === 1, 'c1 offered');
+    expect(await acd.store.connect(c1.entryId, 'a1')).toEqual({ waitedMs: 10_000 });
+    await clock.advance(60_000);
+    await acd.completeCall(c1.entryId, 'a1');
+    await clock.advance(10_000);
+    await until(async () => (await acd.agentStatus('a1'))?.state === 'available', 'wrap-up over');
+    await acd.pause('a1', 'break');
+    // call 2: hangs up after 3 s (short abandon); call 3: after 30 s
+    const c2 = await waitingCall(acd, 'q');
+    await clock.advance(3_000);
+    await acd.leave(c2.entryId, 'abandon', 5_000);
+    const c3 = await waitingCall(acd, 'q');
+    const status = await acd.queueStatus('q');
+    expect(status.waiting).toBe(1);
+    await clock.advance(30_000);
+    expect((await acd.queueStatus('q')).longestWaitMs).toBe(30_000);
+    await acd.leave(c3.entryId, 'abandon', 5_000);
+    // call 4: answered after 25 s (outside SL), talks 120 s, agent ends wrap-up after 4 s
+    const c4 = await waitingCall(acd, 'q');
+    await clock.advance(25_000);
+    await acd.ready('a1');
+    await until(() => c4.got.length === 1, 'c4 offered');
+    await acd.store.connect(c4.entryId, 'a1');
+    await clock.advance(120_000);
+    await acd.completeCall(c4.entryId, 'a1');
+    await clock.advance(4_000);
+    await acd.endWrapUp('a1');
+
+    const q = await acd.queueStatus('q');
+    const expected = {
+      offered: 4,
+      answered: 2,
+      abandoned: 2,
+      shortAbandoned: 1,
+      answeredWithinServiceLevel: 1,
+      asaMs: 17_500,
+      avgTalkMs: 90_000,
+      avgAfterCallWorkMs: 7_000,
+      ahtMs: 97_000,
+      serviceLevel: 1 / 3,
+      avgAbandonWaitMs: 16_500,
+    };
+    expect(q.today).toMatchObject(expected);
+    expect(q.last15Minutes).toMatchObject(expected);
+    expect(q.agents).toMatchObject({ available: 1 });
+    const a = await acd.agentStats('a1');
+    expect(a.today).toMatchObject({ answered: 2, handled: 2, talkMs: 180_000, afterCallWorkMs: 14_000 });
+    expect(a.today.timeInState['on-call']).toBe(180_000);
+
+    await clock.advance(16 * 60_000);
+    const later = await acd.queueStatus('q');
+    expect(later.last15Minutes.offered).toBe(0);
+    expect(later.today.offered).toBe(4);
+  });
+
+  it('counts "today" in the queue time zone', async () => {
+    r = await rig();
+    const { acd, clock } = r;
+    // 22:30 UTC on 5 January = 23:30 in Warsaw, 17:30 in New York
+    clock.setTime(Date.UTC(2026, 0, 5, 22, 30));
+    await acd.putQueue(queue('pl', { timeZone: 'Europe/Warsaw' }));
+    await acd.putQueue(queue('us', { timeZone: 'America/New_York' }));
+    await acd.putAgent(agent('a1', ['pl', 'us']));
+    await acd.login('a1', { pausedReason: 'break' });
+    await waitingCall(acd, 'pl');
+    await waitingCall(acd, 'us');
+    await clock.advance(60 * 60_000); // 00:30 in Warsaw, next day; 18:30 in New York, same day
+    expect((await acd.queueStatus('pl')).today.offered).toBe(0);
+    expect((await acd.queueStatus('pl')).day).toBe('2026-01-06');
+    expect((await acd.queueStatus('us')).today.offered).toBe(1);
+  });
+});

@@ -1,0 +1,191 @@
+/**
+ * A service instance for API tests: the real flow store, registry, watcher and
+ * route table on the test Redis (fresh prefix), a temp copy of a flows folder,
+ * the API listening on 127.0.0.1 port 0. Several instances may share a prefix
+ * (two service instances on one Redis).
+ */
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { buildApi, type ApiServices } from '../../src/api/app.ts';
+import { ServiceMetrics, instrumentRedis } from '../../src/api/metrics.ts';
+import { createSimulator } from '../../src/api/simulator.ts';
+import type { AcdApi, CallbacksApi, CallsApi } from '../../src/api/ports.ts';
+import type { ApiConfig, ApiToken } from '../../src/config/api.ts';
+import { FlowAdmin } from '../../src/flows/store/admin.ts';
+import { FlowStore } from '../../src/flows/store/flow-store.ts';
+import { FlowRegistry } from '../../src/flows/store/registry.ts';
+import { FlowFolderWatcher, type Closable } from '../../src/flows/store/watcher.ts';
+import { createFlowValidator } from '../../src/flows/store/validator.ts';
+import { RouteTable } from '../../src/routing/route-table.ts';
+import { denyAllDestinations } from '../../src/engine/simulate.ts';
+import { VirtualClock } from '../../src/util/virtual-clock.ts';
+import { redisUrl } from '../support/redis.ts';
+
+export const TOKENS = {
+  admin: 'admin-token-0123456789abcdef',
+  supervisor: 'supervisor-token-0123456789ab',
+  agent: 'agent-1001-token-0123456789ab',
+  otherAgent: 'agent-1002-token-0123456789ab',
+} as const;
+
+export const tokenList: ApiToken[] = [
+  { name: 'ops', role: 'admin', token: TOKENS.admin },
+  { name: 'sup', role: 'supervisor', token: TOKENS.supervisor },
+  { name: 'a1001', role: 'agent', token: TOKENS.agent, agentId: 'a1001' },
+  { name: 'a1002', role: 'agent', token: TOKENS.otherAgent, agentId: 'a1002' },
+];
+
+export function flowDoc(id: string, text = 'Hello', extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id,
+    name: `Flow ${id}`,
+    defaultLanguage: 'en',
+    start: 'hello',
+    nodes: {
+      hello: { type: 'play', prompt: text, next: 'bye' },
+      bye: { type: 'hangup' },
+    },
+    ...extra,
+  };
+}
+
+/** A temp flows folder with the given flows (id → document). */
+export function tempFlowsDir(flows: Record<string, unknown> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ivr-api-flows-'));
+  mkdirSync(join(dir, 'audio'));
+  for (const [id, doc] of Object.entries(flows)) writeFileSync(join(dir, `${id}.json`), JSON.stringify(doc, null, 2));
+  return dir;
+}
+
+export interface Instance {
+  app: FastifyInstance;
+  url: string;
+  redis: Redis;
+  store: FlowStore;
+  registry: FlowRegistry;
+  watcher: FlowFolderWatcher;
+  admin: FlowAdmin;
+  routes: RouteTable;
+  metrics: ServiceMetrics;
+  clock: VirtualClock;
+  flowsDir: string;
+  /** Fires the injected folder-watch trigger (as a file change would). */
+  fileChanged(): void;
+  fetch(path: string, init?: { method?: string; token?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{ status: number; body: unknown; text: string; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+export interface InstanceOptions {
+  prefix: string;
+  flowsDir: string;
+  api?: Partial<ApiConfig>;
+  acd?: AcdApi;
+  callbacks?: CallbacksApi;
+  calls?: CallsApi;
+  /** Skip the folder watcher's first scan. */
+  noInitialScan?: boolean;
+}
+
+export const noCalls: CallsApi = { activeCalls: () => [], hangup: async () => false };
+
+export async function startInstance(options: InstanceOptions): Promise<Instance> {
+  const logger = pino({ level: 'silent' });
+  const clock = new VirtualClock(Date.UTC(2026, 0, 5, 9, 0, 0));
+  const redis = new Redis(redisUrl(), { lazyConnect: false });
+  const metrics = new ServiceMetrics({ processMetrics: false });
+  instrumentRedis(redis, metrics.redisLatency);
+  const store = new FlowStore({ redis, prefix: options.prefix, clock });
+  const validate = createFlowValidator({ transferPolicy: denyAllDestinations, audioDir: join(options.flowsDir, 'audio') });
+  let trigger: () => void = () => {};
+  const watcher = new FlowFolderWatcher({
+    dir: options.flowsDir,
+    store,
+    validate,
+    clock,
+    logger,
+    debounceMs: 250,
+    watch: (_dir, onChange): Closable => {
+      trigger = onChange;
+      return { close: () => (trigger = () => {}) };
+    },
+  });
+  const registry = new FlowRegistry({ store, subscriber: redis.duplicate(), clock, logger, resyncMs: 0 });
+  const admin = new FlowAdmin({ store, validate, logger, writeBackDir: options.flowsDir, watcher });
+  const routes = new RouteTable(redis, options.prefix);
+  await registry.start();
+  if (!options.noInitialScan) await watcher.start();
+  const config: ApiConfig = {
+    host: '127.0.0.1',
+    port: 0,
+    tokens: tokenList,
+    bodyLimitBytes: 64 * 1024,
+    rateLimitMax: 10_000,
+    rateLimitWindowMs: 60_000,
+    docsPublic: false,
+    trustProxy: false,
+    ...options.api,
+  };
+  const services: ApiServices = {
+    flows: admin,
+    published: registry,
+    routes,
+    simulate: createSimulator(logger),
+    calls: options.calls ?? noCalls,
+    metrics,
+    readiness: [{ name: 'redis', check: async () => ({ ok: (await redis.ping()) === 'PONG' }) }],
+    ...(options.acd ? { acd: options.acd } : {}),
+    ...(options.callbacks ? { callbacks: options.callbacks } : {}),
+  };
+  const app = await buildApi({ config, logger, clock, services });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+  return {
+    app,
+    url,
+    redis,
+    store,
+    registry,
+    watcher,
+    admin,
+    routes,
+    metrics,
+    clock,
+    flowsDir: options.flowsDir,
+    fileChanged: () => trigger(),
+    async fetch(path, init = {}) {
+      const headers: Record<string, string> = { ...init.headers };
+      const token = init.token === undefined ? TOKENS.admin : init.token;
+      if (token !== null) headers.authorization = `Bearer ${token}`;
+      let body: string | undefined;
+      if (init.rawBody !== undefined) body = init.rawBody;
+      else if (init.body !== undefined) body = JSON.stringify(init.body);
+      if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+      const res = await fetch(`${url}${path}`, { method: init.method ?? 'GET', headers, ...(body !== undefined ? { body } : {}) });
+      const text = await res.text();
+      let parsed: unknown = undefined;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      return { status: res.status, body: parsed, text, headers: res.headers };
+    },
+    async close() {
+      watcher.stop();
+      await watcher.whenIdle();
+      await app.close();
+      await registry.stop();
+      await redis.quit();
+    },
+  };
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
