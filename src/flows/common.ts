@@ -27,7 +27,7 @@ export const LanguageCode = Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$', des
 export const LocalizedText = Type.Union(
   [
     Type.String({ minLength: 1 }),
-    Type.Record(Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$' }), Type.String({ minLength: 1 }), { minProperties: 1 }),
+    Type.Record(Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$' }), Type.String({ minLength: 1 }), { minProperties: 1, additionalProperties: false }),
   ],
   { description: 'Text, or an object of texts by language code: {"pl": "...", "en": "..."}' },
 );

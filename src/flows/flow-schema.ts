@@ -28,10 +28,10 @@ export const FlowDocumentSchema = Obj(
     /** First node. */
     start: Exit,
     /** Variables with their initial values. Names are identifiers; read them as {{vars.name}}. */
-    variables: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), VariableValue)),
+    variables: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), VariableValue, { additionalProperties: false })),
     /** Node taken when a node fails and has no `error` exit of its own. */
     onError: Type.Optional(Exit),
-    nodes: Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' }), FlowNode, { minProperties: 1 }),
+    nodes: Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' }), FlowNode, { minProperties: 1, additionalProperties: false }),
   },
   {
     $id: 'https://github.com/ivr-acd/ivr-acd-server/flow.schema.json',

@@ -29,13 +29,13 @@ export interface ValidationResult {
   issues: FlowIssue[];
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, verbose: true });
 
 /** The flow envelope: everything but the nodes' insides, which are checked per type. */
 const EnvelopeSchema = Type.Object(
   {
     ...FlowDocumentSchema.properties,
-    nodes: Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' }), Type.Object({ type: Type.String() }), { minProperties: 1 }),
+    nodes: Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' }), Type.Object({ type: Type.String() }), { minProperties: 1, additionalProperties: false }),
   },
   { additionalProperties: false },
 );
@@ -108,8 +108,12 @@ function schemaIssues(errors: ErrorObject[] | null | undefined, base: string, fi
 function describeAjvError(e: ErrorObject): string {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
-    case 'additionalProperties':
-      return `unknown property "${String(p.additionalProperty)}"`;
+    case 'additionalProperties': {
+      const patterns = Object.keys((e.parentSchema as { patternProperties?: Record<string, unknown> } | undefined)?.patternProperties ?? {});
+      return patterns.length
+        ? `invalid name "${String(p.additionalProperty)}" (names must match ${patterns.join(' or ')})`
+        : `unknown property "${String(p.additionalProperty)}"`;
+    }
     case 'required':
       return `missing required property "${String(p.missingProperty)}"`;
     case 'type':

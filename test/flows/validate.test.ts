@@ -118,3 +118,13 @@ describe('flow validation', () => {
     expect(r.flow).toBeUndefined();
   });
 });
+
+describe('names in records', () => {
+  it('reports node ids, variable names and language keys that are not allowed', () => {
+    const out = check({ ...mainFlow({ p: { type: 'play', prompt: { say: { pl: 'a', en: 'b', 'x y': 'c' } }, next: 'bye' }, bye }), variables: { 'bad-name': 1 } });
+    expect(out.some((l) => l.startsWith('ivr-flows/main.json: /variables: invalid name "bad-name"'))).toBe(true);
+    expect(out.some((l) => l.includes('/nodes/p/prompt/say: invalid name "x y"') || l.startsWith('ivr-flows/main.json: /nodes/p/prompt'))).toBe(true);
+    const ids = check(mainFlow({ 'bad id': bye }));
+    expect(ids.some((l) => l.startsWith('ivr-flows/main.json: /nodes: invalid name "bad id"'))).toBe(true);
+  });
+});

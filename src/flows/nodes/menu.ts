@@ -59,7 +59,7 @@ export const retryFields = {
 export const Phrases = Type.Union(
   [
     Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
-    Type.Record(Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$' }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }), { minProperties: 1 }),
+    Type.Record(Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$' }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }), { minProperties: 1, additionalProperties: false }),
   ],
   { description: 'Phrases a caller may say: ["rozliczenia", "faktury"], or per language: {"pl": ["rozliczenia"], "en": ["billing"]}' },
 );
