@@ -135,6 +135,15 @@ describe('openSlots', () => {
     ]);
   });
 
+  it('drops the slot that the spring-forward change skips', () => {
+    const night: BusinessHours = { timeZone: 'Europe/Warsaw', weekly: { sun: ['01:00-04:00'] } };
+    const slots = openSlots(night, Z('2026-03-28T12:00:00Z'), Z('2026-03-30T00:00:00Z'), 60);
+    expect(slots.map((s) => [iso(s.startMs), iso(s.endMs)])).toEqual([
+      ['2026-03-29T00:00:00.000Z', '2026-03-29T01:00:00.000Z'], // 01:00-02:00 CET
+      ['2026-03-29T01:00:00.000Z', '2026-03-29T02:00:00.000Z'], // 03:00-04:00 CEST
+    ]);
+  });
+
   it('rejects bad arguments', () => {
     expect(() => openSlots(office, 0, 1000, 0)).toThrow(RangeError);
     expect(() => openSlots(office, 1000, 0, 15)).toThrow(RangeError);

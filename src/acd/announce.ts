@@ -54,3 +54,13 @@ export function defaultWhisper(language: string, queueName: string, data: Record
   const head = pl ? `Połączenie z kolejki ${queueName}.` : `Call from queue ${queueName}.`;
   return items.length > 0 ? `${head} ${items.join(', ')}.` : head;
 }
+
+/** The queue's configured whisper (a text or texts by language) followed by the IVR data. */
+export function configuredWhisper(whisper: string | Record<string, string>, language: string, data: Record<string, string>): string {
+  const text =
+    typeof whisper === 'string'
+      ? whisper
+      : (whisper[language] ?? whisper[language.slice(0, 2)] ?? Object.values(whisper)[0] ?? '');
+  const items = Object.entries(data).map(([k, v]) => `${k}: ${v}`);
+  return items.length > 0 ? `${text}. ${items.join(', ')}.` : text;
+}

@@ -33,6 +33,7 @@ export const QueueConfig = Obj(
     maxWaitSeconds: Type.Number({ minimum: 0, maximum: 86400, default: 0, description: 'Longest wait before the queue node takes its `timeout` exit; 0 = no limit' }),
     maxLength: Type.Integer({ minimum: 0, maximum: 100000, default: 0, description: 'Most callers waiting; a caller beyond it takes the `full` exit; 0 = no limit' }),
     maxMissed: Type.Integer({ minimum: 1, maximum: 100, default: 3, description: 'Ring-no-answers in a row after which an agent is paused with reason "missed"' }),
+    missedRetrySeconds: Type.Number({ minimum: 0, maximum: 3600, default: 5, description: 'After a ring-no-answer, busy or reject, the agent is offered no call for this long' }),
     tierWaitSeconds: Type.Number({ minimum: 0, maximum: 3600, default: 0, description: 'A tier-N agent gets a caller only after (N−1)×this wait (and only when no better tier is free)' }),
     serviceLevelSeconds: Type.Number({ minimum: 1, maximum: 3600, default: 20, description: 'Service-level threshold: answered within it counts as within service level' }),
     shortAbandonSeconds: Type.Number({ minimum: 0, maximum: 600, default: 5, description: 'Abandons before this wait are short abandons, counted apart' }),

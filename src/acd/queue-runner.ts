@@ -5,7 +5,6 @@
  * the Telephony port, whispers to the agent, bridges, and hands the agent to
  * wrap-up. Every decision about who gets whom is made in Redis (AcdService).
  */
-import type { Logger } from 'pino';
 import type { Call, Telephony } from '../telephony/port.ts';
 import { isHangup } from '../telephony/errors.ts';
 import type { AgentContactResolver } from '../telephony/agent-contacts.ts';
@@ -17,7 +16,7 @@ import type { QueueConfig } from './model.ts';
 import type { LeaveReason } from './store.ts';
 import { AcdError } from './errors.ts';
 import { Channel } from './channel.ts';
-import { announcementText, defaultWhisper } from './announce.ts';
+import { announcementText, configuredWhisper, defaultWhisper } from './announce.ts';
 
 type WaitEvent = { t: 'assign'; a: Assignment } | { t: 'timeout' } | { t: 'announce' } | { t: 'key'; key: string } | { t: 'hangup' };
 
@@ -193,7 +192,7 @@ export class AcdQueueService implements QueueService {
         const uri = await contacts.contactFor(agentId, agentCfg?.uri);
         if (!uri) {
           log.warn({ agentId }, 'agent has no reachable contact; counted as missed');
-          await acd.store.release(a.entryId, agentId, 'missed');
+          await acd.releaseOffer(a.entryId, agentId, 'missed');
           return;
         }
         const res = await this.telephony().dial({
@@ -210,11 +209,11 @@ export class AcdQueueService implements QueueService {
             return;
           }
           await res.call.hangup('local').catch(() => undefined);
-          if (!req.signal.aborted) await acd.store.release(a.entryId, agentId, 'cancelled');
+          if (!req.signal.aborted) await acd.releaseOffer(a.entryId, agentId, 'cancelled');
           return;
         }
         log.info({ agentId, reason: res.reason }, 'agent did not take the call');
-        if (!req.signal.aborted) await acd.store.release(a.entryId, agentId, res.reason === 'cancelled' ? 'cancelled' : 'missed');
+        if (!req.signal.aborted) await acd.releaseOffer(a.entryId, agentId, res.reason === 'cancelled' ? 'cancelled' : 'missed');
       }),
     );
     const won = winner as { agentId: string; call: Call } | undefined;
@@ -232,7 +231,8 @@ export class AcdQueueService implements QueueService {
       throw err;
     }
     log.info({ agentId, entryId: a.entryId }, 'agent answered');
-    const whisper = req.whisper ?? defaultWhisper(req.language, cfg.name, req.data);
+    const whisper =
+      req.whisper ?? (cfg.whisper !== undefined ? configuredWhisper(cfg.whisper, req.language, req.data) : defaultWhisper(req.language, cfg.name, req.data));
     try {
       await agentCall.play([{ kind: 'tts', text: whisper, language: req.language }], { signal: anySignal([req.signal, agentCall.ended]) });
     } catch (err) {

@@ -196,14 +196,25 @@ export class AcdService {
 
   private scheduleReap(): void {
     let busy = false;
-    const tick = (): void => {
-      if (!this.running) return;
-      this.reapTimer = this.clock.setTimer(this.config.reapIntervalMs, tick);
-      if (busy) return;
+    let again = false;
+    const run = (): void => {
       busy = true;
       this.reapNow()
         .catch((err: unknown) => this.log.error({ err }, 'ACD reaper failed'))
-        .finally(() => (busy = false));
+        .finally(() => {
+          busy = false;
+          // A tick that came while a run was in flight is not lost: run once more with the time now.
+          if (again && this.running) {
+            again = false;
+            run();
+          }
+        });
+    };
+    const tick = (): void => {
+      if (!this.running) return;
+      this.reapTimer = this.clock.setTimer(this.config.reapIntervalMs, tick);
+      if (busy) again = true;
+      else run();
     };
     this.reapTimer = this.clock.setTimer(this.config.reapIntervalMs, tick);
   }
@@ -218,7 +229,7 @@ export class AcdService {
 
   private async readInbox(conn: Redis): Promise<void> {
     while (this.running) {
-      let raw: string | undefined;
+      let raw: string[];
       try {
         raw = await this.store.popInbox(conn, this.instanceId, 0);
       } catch (err) {
@@ -227,7 +238,7 @@ export class AcdService {
         await this.clock.sleep(100).catch(() => undefined);
         continue;
       }
-      if (raw !== undefined) this.dispatch(raw);
+      for (const m of raw) this.dispatch(m);
     }
   }
 
@@ -264,6 +275,23 @@ export class AcdService {
     }
   }
 
+  /**
+   * An offered agent did not take the entry: 'missed' (no answer, busy, rejected,
+   * unreachable) or 'cancelled'. The entry keeps its place and is re-offered at
+   * once; a missed agent rests `missedRetrySeconds`, after which this instance
+   * re-runs the assignment. Returns the agent's state (undefined: it was not
+   * reserved for this entry any more).
+   */
+  async releaseOffer(entryId: string, agentId: string, reason: 'missed' | 'cancelled'): Promise<AgentState | undefined> {
+    const r = await this.store.release(entryId, agentId, reason);
+    if (r && r.retryMs > 0 && r.state === 'available' && this.running) {
+      this.clock.setTimer(r.retryMs, () => {
+        if (this.running) void this.reapNow().catch((err: unknown) => this.log.error({ err }, 'assignment after a rest failed'));
+      });
+    }
+    return r?.state;
+  }
+
   private callbackAssignment(a: Assignment): CallbackAssignment {
     return {
       ...a,
@@ -272,7 +300,7 @@ export class AcdService {
         await this.store.connect(a.entryId, agentId);
       },
       release: async (agentId, reason) => {
-        await this.store.release(a.entryId, agentId, reason);
+        await this.releaseOffer(a.entryId, agentId, reason);
       },
       complete: async (agentId) => {
         await this.completeCall(a.entryId, agentId);

@@ -112,6 +112,7 @@ export class AcdStore {
       JSON.stringify(input.skills),
       JSON.stringify(input.data),
       this.queueDay(queue),
+      skillProfile(input.skills),
     ]);
     switch (reply[0]) {
       case 'OK':
@@ -146,9 +147,10 @@ export class AcdStore {
     return AcdStore.fail('connect', reply, `entry ${entryId}, agent ${agentId}`);
   }
 
-  async release(entryId: string, agentId: string, reason: 'missed' | 'cancelled'): Promise<AgentState | undefined> {
+  /** The agent's new state and, after a miss, how long it rests (ms); undefined when it was not reserved for the entry. */
+  async release(entryId: string, agentId: string, reason: 'missed' | 'cancelled'): Promise<{ state: AgentState; retryMs: number } | undefined> {
     const reply = await this.call('release', [entryId, agentId, reason]);
-    if (reply[0] === 'OK') return str(reply[1]) as AgentState;
+    if (reply[0] === 'OK') return { state: str(reply[1]) as AgentState, retryMs: Number(reply[2] ?? 0) };
     if (reply[0] === 'NOT_RESERVED') return undefined;
     return AcdStore.fail('release', reply, `entry ${entryId}, agent ${agentId}`);
   }
@@ -325,11 +327,27 @@ export class AcdStore {
     return { today, last15 };
   }
 
-  /** Pops the next assignment for an instance; blocks up to `timeoutSeconds` (0 = forever) on the given (dedicated) connection. */
-  async popInbox(blocking: Redis, instanceId: string, timeoutSeconds: number): Promise<string | undefined> {
-    const r = await blocking.blpop(this.keys.inbox(instanceId), timeoutSeconds);
-    return r ? r[1] : undefined;
+  /**
+   * Pops the next assignments for an instance: blocks up to `timeoutSeconds`
+   * (0 = forever) on the given dedicated connection for the first one, then
+   * drains up to `batch` more without blocking (LPOP count, Redis ≥ 6.2), so a
+   * backlog costs one round trip per batch, not per message.
+   */
+  async popInbox(blocking: Redis, instanceId: string, timeoutSeconds: number, batch = 256): Promise<string[]> {
+    const key = this.keys.inbox(instanceId);
+    const first = await blocking.blpop(key, timeoutSeconds);
+    if (!first) return [];
+    const more = await blocking.lpop(key, batch);
+    return [first[1], ...(more ?? [])];
   }
+}
+
+/** Canonical skill profile of an entry: "name=level" sorted by name, "-" for none. */
+export function skillProfile(skills: Record<string, number>): string {
+  const parts = Object.entries(skills)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${k}=${Math.max(0, Math.round(v))}`);
+  return parts.length > 0 ? parts.join(',') : '-';
 }
 
 function toStateRecord(id: string, h: Record<string, string>): AgentStateRecord {

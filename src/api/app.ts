@@ -58,7 +58,6 @@ export async function buildApi(options: BuildApiOptions): Promise<FastifyInstanc
     loggerInstance: options.logger.child({ component: 'api' }) as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    disableRequestLogging: false,
     // Ids in addresses are checked by the route schemas; this only bounds the router.
     routerOptions: { maxParamLength: 200 },
   });

@@ -41,7 +41,6 @@ export class ServiceMetrics {
   readonly nodeErrors: Counter<'flow' | 'node'>;
   readonly activeCalls: Gauge;
   readonly redisLatency: Histogram<'command'>;
-  readonly flowReloads: Counter<'result'>;
   private readonly queueWaiting: Gauge<'queue'>;
   private readonly queueOffered: Gauge<'queue'>;
   private readonly queueAnswered: Gauge<'queue'>;
@@ -65,7 +64,6 @@ export class ServiceMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers,
     });
-    this.flowReloads = new Counter({ name: 'ivr_flow_file_scans_total', help: 'Flow files handled by the folder watcher, by result', labelNames: ['result'], registers });
     this.queueWaiting = new Gauge({ name: 'ivr_queue_waiting', help: 'Callers waiting per queue', labelNames: ['queue'], registers });
     this.queueOffered = new Gauge({ name: 'ivr_queue_calls_offered_today', help: 'Calls offered to the queue today', labelNames: ['queue'], registers });
     this.queueAnswered = new Gauge({ name: 'ivr_queue_calls_answered_today', help: 'Calls answered by an agent today', labelNames: ['queue'], registers });

@@ -81,6 +81,8 @@ export interface QueueStatsView {
   waiting: number;
   /** Seconds the longest-waiting caller has waited. */
   longestWaitSeconds: number;
+  /** Estimated wait for a caller arriving now; null when nobody is staffed. */
+  ewtSeconds: number | null;
   agents: Record<string, number>;
   today: PeriodFigures;
   last15Minutes: PeriodFigures;

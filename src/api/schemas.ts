@@ -44,3 +44,6 @@ export const NoContent = Type.Null({ description: 'No content' });
 export function Closed<T extends Parameters<typeof Type.Object>[0]>(properties: T, description?: string) {
   return Type.Object(properties, { additionalProperties: false, ...(description ? { description } : {}) });
 }
+
+/** For POST routes that take no input: no body, or `{}`; anything else is a 400. */
+export const EmptyBody = Type.Object({}, { additionalProperties: false, 'x-body-optional': true, description: 'No body, or {}' });

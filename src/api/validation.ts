@@ -12,6 +12,8 @@ import addFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 
 export const HANDLER_VALIDATED = 'x-validated-by';
+/** A body schema marked with BODY_OPTIONAL also accepts a request without a body. */
+export const BODY_OPTIONAL = 'x-body-optional';
 
 function makeAjv(coerce: boolean): Ajv {
   const ajv = new Ajv({
@@ -33,6 +35,11 @@ export function installValidation(app: FastifyInstance): void {
       return () => true;
     }
     const ajv = httpPart === 'body' ? strict : coercing;
-    return ajv.compile(schema as AnySchema);
+    const validate = ajv.compile(schema as AnySchema);
+    if (httpPart !== 'body' || typeof schema !== 'object' || schema === null || !(BODY_OPTIONAL in schema)) return validate;
+    // Fastify passes a missing body as null.
+    const optional = (data: unknown): boolean => data === undefined || data === null || (validate(data) as boolean);
+    Object.defineProperty(optional, 'errors', { get: () => validate.errors });
+    return optional;
   });
 }

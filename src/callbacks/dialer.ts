@@ -63,8 +63,6 @@ export interface CallbackDialerOptions {
   hoursFor?: (queueId: string) => BusinessHours | undefined;
   /** A dedicated connection for the wake-up channel (pub/sub); without it, timers and the safety tick only. */
   subscriber?: Redis;
-  /** Language of the agent whisper (default "pl"). */
-  agentLanguage?: string;
 }
 
 const CLAIM_BATCH = 20;
@@ -257,6 +255,12 @@ export class CallbackDialer {
         }),
       );
       log.info({ entryId, position: r.position, attempts: rec.attempts }, 'call-back queued');
+      // Cancelled or rescheduled while the entry was being added: the withdrawal came too early, withdraw now.
+      const after = await this.io(this.store.get(claim.id));
+      if (after?.entryId !== entryId) {
+        this.queued.delete(claim.id);
+        await this.io(this.o.acd.cancelCallback(entryId)).catch((err: unknown) => log.warn({ err }, 'could not withdraw the entry'));
+      }
     } catch (err) {
       this.queued.delete(claim.id);
       const now = this.clock.now();
@@ -321,7 +325,7 @@ export class CallbackDialer {
   }
 
   private whisper(rec: CallbackRecord): string {
-    const lang = this.o.agentLanguage ?? 'pl';
+    const lang = this.config.agentLanguage;
     const tz = this.o.hoursFor?.(rec.queueId)?.timeZone ?? this.config.timeZone;
     return say(lang, 'whisper', {
       number: spokenDigits(rec.number, say(lang, 'plus')),
@@ -330,12 +334,12 @@ export class CallbackDialer {
   }
 
   private async tellAgent(agent: AgentLeg, text: string): Promise<void> {
-    const lang = this.o.agentLanguage ?? 'pl';
+    const lang = this.config.agentLanguage;
     await agent.call.play([{ kind: 'tts', text, language: lang }], { signal: agent.call.ended }).catch(() => undefined);
   }
 
   private async serve(a: CallbackAssignment, rec: CallbackRecord, agent: AgentLeg, log: Logger): Promise<void> {
-    const lang = this.o.agentLanguage ?? 'pl';
+    const lang = this.config.agentLanguage;
     const now = this.clock.now();
     const started = await this.io(this.store.start(now, a.entryId, this.instanceId, agent.agentId, now + this.leaseMs));
     if (!started.ok) {
@@ -352,6 +356,7 @@ export class CallbackDialer {
     } catch (err) {
       log.warn({ err }, 'ACD refused to connect the call-back; it goes back to pending');
       await agent.call.hangup('local').catch(() => undefined);
+      await this.io(a.release(agent.agentId, 'cancelled')).catch((e: unknown) => log.warn({ err: e }, 'release failed'));
       const t = this.clock.now();
       await this.io(this.store.finish(t, claim, this.instanceId, 'release', 'acd-refused', t));
       return;

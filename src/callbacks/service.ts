@@ -29,6 +29,8 @@ export interface CallbackManagerOptions {
   /** Business hours of a queue; undefined: always open. */
   hoursFor?: (queueId: string) => BusinessHours | undefined;
   acd?: CallbackEntryWithdrawal;
+  /** Estimated wait of a queue in ms (AcdService.estimateWait fits); null: unknown. Needed for `offerWhenWaitAboveMs`. */
+  estimateWait?: (queueId: string) => Promise<number | null>;
   /** Told after a change that may make something due sooner (the local dialer; others hear Redis pub/sub). */
   onChange?: () => void;
 }
@@ -61,6 +63,10 @@ export class CallbackManager implements CallbackService {
 
   async offer(req: CallbackOfferRequest): Promise<CallbackOfferOutcome> {
     const log = req.log;
+    if (req.offerWhenWaitAboveMs !== undefined && this.o.estimateWait) {
+      const ewtMs = await this.clock.external(this.o.estimateWait(req.queueId));
+      if (ewtMs !== null && ewtMs <= req.offerWhenWaitAboveMs) return { kind: 'not-offered', ewtMs };
+    }
     const hours = this.hours(req.queueId);
     const presented = callerNumber(req.call.info.from, this.rules);
     const dialog = new CallbackDialog({

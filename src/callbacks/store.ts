@@ -112,8 +112,13 @@ export class CallbackStore {
     for (const name of SCRIPTS) {
       const cmd = `cb_${name}`;
       if (!(cmd in redis)) redis.defineCommand(cmd, { numberOfKeys: 1, lua: src.get(name)! });
-      const fn = (redis as unknown as Record<string, ScriptCaller>)[cmd]!;
-      bag[name] = (key, ...args) => fn.call(redis, key, ...args);
+      bag[name] = async (key, ...args) => {
+        const fn: unknown = Reflect.get(redis, cmd);
+        if (typeof fn !== 'function') throw new CallbackError('CALLBACK_STORE_FAILED', `call-back script ${name} is not defined on this Redis client`);
+        const reply: unknown = await fn.call(redis, key, ...args);
+        if (!Array.isArray(reply)) throw new CallbackError('CALLBACK_STORE_FAILED', `call-back script ${name} returned ${typeof reply}, expected an array`);
+        return reply as Reply;
+      };
     }
     this.scripts = bag as Record<ScriptName, ScriptCaller>;
   }

@@ -30,6 +30,10 @@ export const CallbacksConfigSchema = Type.Object(
     timeZone: Type.String({ minLength: 1 }),
     rejectPremium: Type.Boolean(),
     allowInternational: Type.Boolean(),
+    /** JSON file: queue id (or "*") → business hours (src/callbacks/hours.ts); none: always open. */
+    hoursFile: Type.Optional(Type.String({ minLength: 1 })),
+    /** Language of the whisper agents hear. */
+    agentLanguage: Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$' }),
     /** Finished call-backs (completed, failed, cancelled) are kept this long, days. */
     retentionDays: Type.Integer({ minimum: 1, maximum: 3650 }),
   },
@@ -56,6 +60,7 @@ function validTimeZone(tz: string): boolean {
 
 export function loadCallbacksConfig(env: Env): CallbacksConfig {
   const callerId = envString(env, 'CALLBACK_CALLER_ID', '');
+  const hoursFile = envString(env, 'CALLBACK_HOURS_FILE', '');
   const config: CallbacksConfig = {
     keyPrefix: envString(env, 'CALLBACK_KEY_PREFIX', envString(env, 'ACD_KEY_PREFIX', 'ivr:{main}:')),
     ...(callerId ? { callerId } : {}),
@@ -70,6 +75,8 @@ export function loadCallbacksConfig(env: Env): CallbacksConfig {
     timeZone: envString(env, 'CALLBACK_TIME_ZONE', 'Europe/Warsaw'),
     rejectPremium: envBool(env, 'CALLBACK_REJECT_PREMIUM', true),
     allowInternational: envBool(env, 'CALLBACK_ALLOW_INTERNATIONAL', true),
+    ...(hoursFile ? { hoursFile } : {}),
+    agentLanguage: envString(env, 'CALLBACK_AGENT_LANGUAGE', 'pl'),
     retentionDays: envInt(env, 'CALLBACK_RETENTION_DAYS', 30),
   };
   if (!Value.Check(CallbacksConfigSchema, config)) {

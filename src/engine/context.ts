@@ -59,6 +59,8 @@ export interface HttpClient {
     status: number;
     text(): Promise<string>;
   }>;
+  /** True for in-process clients (canned answers): no real I/O, so a virtual clock need not wait for it. */
+  readonly inProcess?: boolean;
 }
 
 export interface EngineServices {

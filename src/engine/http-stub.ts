@@ -25,7 +25,7 @@ export interface StubbedHttp {
 export function stubbedHttp(responses: CannedResponse[]): StubbedHttp {
   const unmatched: string[] = [];
   const requests: StubbedHttp['requests'] = [];
-  const client: HttpClient = (url, init) => {
+  const client: HttpClient = Object.assign((url: string, init: Parameters<HttpClient>[1]) => {
     requests.push({ method: init.method, url, body: init.body });
     const hit = responses.find(
       (r) => (r.method ?? 'GET').toUpperCase() === init.method.toUpperCase() && (r.url.endsWith('*') ? url.startsWith(r.url.slice(0, -1)) : r.url === url),
@@ -35,7 +35,7 @@ export function stubbedHttp(responses: CannedResponse[]): StubbedHttp {
       return Promise.reject(new Error(`no canned response for ${init.method} ${url}`));
     }
     if (hit.hang) {
-      return new Promise((_resolve, reject) => {
+      return new Promise<never>((_resolve, reject) => {
         const onAbort = (): void => reject(init.signal.reason instanceof Error ? init.signal.reason : new Error('aborted'));
         if (init.signal.aborted) onAbort();
         else init.signal.addEventListener('abort', onAbort, { once: true });
@@ -43,6 +43,6 @@ export function stubbedHttp(responses: CannedResponse[]): StubbedHttp {
     }
     const text = hit.body === undefined ? '' : typeof hit.body === 'string' ? hit.body : JSON.stringify(hit.body);
     return Promise.resolve({ status: hit.status ?? 200, text: async () => text });
-  };
+  }, { inProcess: true as const });
   return { client, unmatched, requests };
 }

@@ -6,12 +6,14 @@
 import pino, { type Logger } from 'pino';
 import type { FlowDocument } from '../flows/flow-schema.ts';
 import type { DestinationPolicy } from '../flows/node-definition.ts';
+import { createDestinationPolicy } from '../flows/destination-policy.ts';
 import { SimTelephony } from '../telephony/sim/sim-telephony.ts';
 import type { SimCall } from '../telephony/sim/sim-call.ts';
 import type { SimParty } from '../telephony/sim/sim-party.ts';
 import type { CallerAction } from '../telephony/sim/caller-script.ts';
 import { VirtualClock } from '../util/virtual-clock.ts';
-import type { CallState, EngineServices, HttpClient, JsonValue, TraceEntry } from './context.ts';
+import type { CallState, EngineServices, JsonValue, TraceEntry } from './context.ts';
+import { createFetchHttpClient } from './nodes/http.ts';
 import { FlowEngine, type CallEnd } from './engine.ts';
 
 export interface SimulateOptions {
@@ -30,6 +32,8 @@ export interface SimulateOptions {
   /** Default: a new VirtualClock in auto-advance mode (stopped at the end). */
   clock?: VirtualClock;
   logger?: Logger;
+  /** Configures the simulated driver before the call (failing transfers, agents' endpoints...). */
+  onSim?: (sim: SimTelephony) => void;
   /** Audio files the simulated media server cannot find (play fails with FILE_NOT_FOUND). */
   missingFiles?: string[] | ((path: string) => boolean);
   /** Called with the inbound call and the simulated caller as soon as the call exists (interactive use). */
@@ -52,15 +56,8 @@ export interface SimulationResult {
 }
 
 /** A policy that allows nothing: transfers must be allowed by configuration. */
-export const denyAllDestinations: DestinationPolicy = {
-  allows: () => false,
-  describe: () => 'no destinations (TRANSFER_ALLOW is empty)',
-};
+export const denyAllDestinations: DestinationPolicy = createDestinationPolicy([]);
 
-const fetchClient: HttpClient = async (url, init) => {
-  const res = await fetch(url, init);
-  return { status: res.status, text: () => res.text() };
-};
 
 export function pathOf(trace: TraceEntry[], mainFlowId: string): string[] {
   return trace.map((t) => (t.flowId === mainFlowId ? t.nodeId : `${t.flowId}#${t.nodeId}`));
@@ -76,7 +73,7 @@ export async function simulateFlow(options: SimulateOptions): Promise<Simulation
   flows.set(options.flow.id, options.flow);
   const services: EngineServices = {
     flows: { get: (id) => flows.get(id) },
-    http: fetchClient,
+    http: createFetchHttpClient(),
     transferPolicy: denyAllDestinations,
     audioDir: '',
     recordingsDir: 'recordings',
@@ -84,6 +81,7 @@ export async function simulateFlow(options: SimulateOptions): Promise<Simulation
   };
   const sim = new SimTelephony({ clock, logger });
   if (options.missingFiles) sim.missingFiles(options.missingFiles);
+  options.onSim?.(sim);
   const engine = new FlowEngine({ clock, logger, services });
   try {
     const started = clock.now();

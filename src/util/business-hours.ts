@@ -418,9 +418,13 @@ export function openSlots(schedule: BusinessHours, fromMs: number, untilMs: numb
   const out: TimeSlot[] = [];
   for (const iv of openIntervals(c, fromMs, days)) {
     if (iv.startMs >= untilMs) break;
+    // Without a clock change inside the range, local minutes map to instants linearly.
+    const linear = iv.endMs - iv.startMs === (iv.range.end - iv.range.start) * 60_000;
+    const at = (m: number): number =>
+      linear ? iv.startMs + (m - iv.range.start) * 60_000 : localToInstant(c.timeZone, iv.year, iv.month, iv.day, m);
     for (let m = iv.range.start; m + slotMinutes <= iv.range.end; m += slotMinutes) {
-      const startMs = localToInstant(c.timeZone, iv.year, iv.month, iv.day, m);
-      const endMs = localToInstant(c.timeZone, iv.year, iv.month, iv.day, m + slotMinutes);
+      const startMs = at(m);
+      const endMs = at(m + slotMinutes);
       if (startMs >= untilMs) break;
       if (startMs < fromMs || endMs > untilMs || endMs <= startMs) continue;
       out.push({ startMs, endMs });

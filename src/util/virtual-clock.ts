@@ -6,7 +6,8 @@
  *   continuation fires too if it falls inside the window).
  * - `startAuto()` makes time jump to the next timer whenever the process is
  *   idle (no tracked external work, and several event-loop turns with nothing
- *   new). Used by `ivr simulate`, `ivr flows test` and flow tests, where the
+ *   new). While external work (network I/O marked with `external()`) is in
+ *   flight, virtual time follows real time instead, so its timeout still fires. Used by `ivr simulate`, `ivr flows test` and flow tests, where the
  *   scripted caller's "silence" must reach a timeout at once.
  */
 import { sleepOn, type Clock, type TimerHandle } from './clock.ts';
@@ -123,9 +124,25 @@ export class VirtualClock implements Clock {
     void (async () => {
       let idle = 0;
       let seen = this.activity;
+      let realMark = performance.now();
       while (!state.stopped) {
         await turn();
-        if (this.activity !== seen || this.externals > 0) {
+        if (this.externals > 0) {
+          // Real work in flight (network I/O): virtual time follows real time, so
+          // a timeout guarding that work still fires, at its real moment.
+          await new Promise((r) => setTimeout(r, 2));
+          const now = performance.now();
+          const due = this.time + (now - realMark);
+          realMark = now;
+          const t = this.next();
+          if (t && t.at <= due) this.fire(t);
+          else this.time = due;
+          seen = this.activity;
+          idle = 0;
+          continue;
+        }
+        realMark = performance.now();
+        if (this.activity !== seen) {
           seen = this.activity;
           idle = 0;
           continue;

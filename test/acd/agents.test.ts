@@ -110,10 +110,13 @@ describe('agent state machine', () => {
     const c2 = await waitingCall(acd, 'q');
     expect(second.result).toMatchObject({ kind: 'no-agents' });
     await until(() => c1.got.length === 1, 'first offer');
-    expect(await acd.store.release(c1.entryId, 'a1', 'missed')).toBe('available');
+    expect(await acd.releaseOffer(c1.entryId, 'a1', 'missed')).toBe('available');
+    await r.clock.advance(4_000);
+    expect(c1.got).toHaveLength(1); // the agent rests missedRetrySeconds (5 s) after a miss
+    await r.clock.advance(1_000);
     await until(() => c1.got.length === 2, 'offered again to the same head caller');
     expect(c2.got).toHaveLength(0);
-    expect(await acd.store.release(c1.entryId, 'a1', 'missed')).toBe('paused');
+    expect(await acd.releaseOffer(c1.entryId, 'a1', 'missed')).toBe('paused');
     const st = await acd.agentStatus('a1');
     expect(st).toMatchObject({ state: 'paused', reason: 'missed' });
     expect((await acd.store.waiting('q')).map((w) => w.entryId)).toEqual([c1.entryId, c2.entryId]);

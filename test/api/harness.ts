@@ -9,12 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildApi, type ApiServices } from '../../src/api/app.ts';
 import { ServiceMetrics, instrumentRedis } from '../../src/api/metrics.ts';
 import { createSimulator } from '../../src/api/simulator.ts';
-import type { AcdApi, CallbacksApi, CallsApi } from '../../src/api/ports.ts';
+import type { CallsApi } from '../../src/api/ports.ts';
+import { acdApi, acdMetrics } from '../../src/api/acd-adapter.ts';
+import { AcdService } from '../../src/acd/service.ts';
+import { loadAcdConfig } from '../../src/config/acd.ts';
+import { loadCallbacksConfig } from '../../src/config/callbacks.ts';
+import { CallbackManager } from '../../src/callbacks/service.ts';
+import { CallbackStore } from '../../src/callbacks/store.ts';
 import type { ApiConfig, ApiToken } from '../../src/config/api.ts';
 import { FlowAdmin } from '../../src/flows/store/admin.ts';
 import { FlowStore } from '../../src/flows/store/flow-store.ts';
@@ -73,6 +79,9 @@ export interface Instance {
   routes: RouteTable;
   metrics: ServiceMetrics;
   clock: VirtualClock;
+  acd: AcdService | undefined;
+  callbacks: CallbackManager | undefined;
+  callbackStore: CallbackStore | undefined;
   flowsDir: string;
   /** Fires the injected folder-watch trigger (as a file change would). */
   fileChanged(): void;
@@ -84,17 +93,19 @@ export interface InstanceOptions {
   prefix: string;
   flowsDir: string;
   api?: Partial<ApiConfig>;
-  acd?: AcdApi;
-  callbacks?: CallbacksApi;
   calls?: CallsApi;
   /** Skip the folder watcher's first scan. */
   noInitialScan?: boolean;
+  /** Default: silent. */
+  logger?: Logger;
+  /** Run the real ACD and call-back manager on the test Redis (same prefix for all instances sharing it). */
+  withAcd?: boolean;
 }
 
 export const noCalls: CallsApi = { activeCalls: () => [], hangup: async () => false };
 
 export async function startInstance(options: InstanceOptions): Promise<Instance> {
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
   const clock = new VirtualClock(Date.UTC(2026, 0, 5, 9, 0, 0));
   const redis = new Redis(redisUrl(), { lazyConnect: false });
   const metrics = new ServiceMetrics({ processMetrics: false });
@@ -119,6 +130,22 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
   const routes = new RouteTable(redis, options.prefix);
   await registry.start();
   if (!options.noInitialScan) await watcher.start();
+  let acd: AcdService | undefined;
+  let callbacks: CallbackManager | undefined;
+  let callbackStore: CallbackStore | undefined;
+  if (options.withAcd) {
+    const cbConfig = loadCallbacksConfig({});
+    acd = new AcdService({
+      redis,
+      config: { ...loadAcdConfig({}), keyPrefix: `${options.prefix}{acd}:`, instanceId: `api-test-${Math.random().toString(16).slice(2, 8)}`, queuesFile: '', agentsFile: '' },
+      clock,
+      log: logger,
+    });
+    await acd.start();
+    callbackStore = new CallbackStore(redis, `${options.prefix}{acd}:`, cbConfig.retentionDays * 86_400_000);
+    callbacks = new CallbackManager({ store: callbackStore, clock, log: logger, config: cbConfig, acd });
+    metrics.setAcdSource(acdMetrics(acd));
+  }
   const config: ApiConfig = {
     host: '127.0.0.1',
     port: 0,
@@ -138,8 +165,8 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
     calls: options.calls ?? noCalls,
     metrics,
     readiness: [{ name: 'redis', check: async () => ({ ok: (await redis.ping()) === 'PONG' }) }],
-    ...(options.acd ? { acd: options.acd } : {}),
-    ...(options.callbacks ? { callbacks: options.callbacks } : {}),
+    ...(acd ? { acd: acdApi(acd) } : {}),
+    ...(callbacks ? { callbacks } : {}),
   };
   const app = await buildApi({ config, logger, clock, services });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -156,6 +183,9 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
     routes,
     metrics,
     clock,
+    acd,
+    callbacks,
+    callbackStore,
     flowsDir: options.flowsDir,
     fileChanged: () => trigger(),
     async fetch(path, init = {}) {
@@ -181,6 +211,7 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
       await watcher.whenIdle();
       await app.close();
       await registry.stop();
+      await acd?.halt();
       await redis.quit();
     },
   };

@@ -4,7 +4,7 @@
  * answers on the wire.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { invite, options, settings, startHarness, type Harness } from './support/harness.ts';
+import { cancelFor, invite, options, settings, startHarness, until, type Harness } from './support/harness.ts';
 import { AdmissionControl } from '../../src/telephony/drachtio/admission.ts';
 import { VirtualClock } from '../../src/util/virtual-clock.ts';
 
@@ -83,6 +83,28 @@ describe('incoming INVITE admission', () => {
     const over = h.server.inject(options(), { address: '203.0.113.60' });
     await h.server.request(options(), { address: '198.51.100.7' });
     expect(h.server.answered(over)).toBe(false);
+  });
+
+  it('a caller who cancels before we answer gets no call and no media leg', async () => {
+    let release: (known: boolean) => void = () => undefined;
+    let asked = false;
+    h = await startHarness({
+      isKnownNumber: () =>
+        new Promise<boolean>((resolve) => {
+          asked = true;
+          release = resolve;
+        }),
+    });
+    const text = invite();
+    h.server.inject(text, { address: '203.0.113.10' });
+    await until(() => asked);
+    h.server.inject(cancelFor(text), { address: '203.0.113.10' });
+    const barrier = await h.server.request(options(), { address: '198.51.100.7' });
+    expect(barrier.status).toBe(200);
+    release(true);
+    await h.clock.settle();
+    expect(h.media.latest.endpoints).toHaveLength(0);
+    expect(h.incoming).toHaveLength(0);
   });
 
   it('answers 503 when FreeSWITCH cannot take the call', async () => {

@@ -78,7 +78,7 @@ describe('hours node: validation', () => {
   it('reports an unknown time zone and bad ranges with pointers', () => {
     const issues = check(
       hoursFlow({
-        schedule: { timeZone: 'Europe/Warszawa', weekly: { mon: ['16:00-08:00'], tue: ['08:00-12:00', '11:30-13:00'] } },
+        schedule: { timeZone: 'Europe/Warszawa', weekly: { mon: ['16:00-08:00'], tue: ['08:00-12:00', '11:30-13:00'] }, holidays: [{ date: '12-25' }] },
       }),
     );
     expect(issues).toEqual([
@@ -89,9 +89,15 @@ describe('hours node: validation', () => {
   });
 
   it('rejects a range that is not HH:MM-HH:MM in the schema', () => {
-    const issues = check(hoursFlow({ schedule: { timeZone: 'Europe/Warsaw', weekly: { mon: ['8-16'] } } }));
+    const issues = check(hoursFlow({ schedule: { timeZone: 'Europe/Warsaw', weekly: { mon: ['8-16'] }, holidays: [{ date: '12-25' }] } }));
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatch(/^main\.json: \/nodes\/check\/schedule\/weekly\/mon\/0: /);
+  });
+
+  it('warns about a holiday exit that can never be taken', () => {
+    expect(check(hoursFlow({ schedule: { timeZone: 'UTC', weekly: { mon: ['00:00-24:00'] } } }))).toEqual([
+      'main.json: /nodes/check/holiday: warning: the schedule lists no holidays, so the "holiday" exit is never taken',
+    ]);
   });
 
   it('reports an unknown exit target', () => {

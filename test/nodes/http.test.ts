@@ -10,6 +10,7 @@ import { createFetchHttpClient, MAX_RESPONSE_BYTES } from '../../src/engine/node
 import { validateFlowDocument, formatIssue } from '../../src/flows/validate.ts';
 import { denyAllDestinations } from '../../src/engine/simulate.ts';
 import { VirtualClock } from '../../src/util/virtual-clock.ts';
+import { stubbedHttp } from '../../src/engine/http-stub.ts';
 
 interface Seen {
   method: string;
@@ -107,6 +108,16 @@ function httpFlow(node: Partial<HttpNode>): FlowDocument {
 
 const lastRequest = (): Seen => seen[seen.length - 1]!;
 
+/** Waits for the request to reach the server; fails at once if the flow ends first (e.g. it failed validation). */
+function whenArrived<T>(arrived: Promise<{ closed: Promise<void> }>, run: Promise<T>): Promise<{ closed: Promise<void> }> {
+  return Promise.race([
+    arrived,
+    run.then(() => {
+      throw new Error('the flow ended before the request reached the server');
+    }),
+  ]);
+}
+
 describe('http node', () => {
   it('GETs with a templated, percent-encoded URL and headers, and maps response fields into variables', async () => {
     const r = await runScenario({
@@ -188,7 +199,7 @@ describe('http node', () => {
     try {
       const arrived = new Promise<{ closed: Promise<void> }>((resolve) => hangArrived.push(resolve));
       const run = runScenario({ flow: httpFlow({ url: `${base}/hang`, timeoutSeconds: 3 }), services: { http }, clock });
-      const { closed } = await arrived;
+      const { closed } = await whenArrived(arrived, run);
       // Real I/O is in flight, so auto-advance holds the virtual clock still; move it past the timeout.
       await clock.advance(3000);
       const r = await run;
@@ -205,8 +216,13 @@ describe('http node', () => {
     const stop = clock.startAuto();
     try {
       const arrived = new Promise<{ closed: Promise<void> }>((resolve) => hangArrived.push(resolve));
-      const run = runScenario({ flow: httpFlow({ url: `${base}/hang`, timeout: undefined }), services: { http }, clock });
-      await arrived;
+      const flow = flowOf({
+        lookup: { type: 'http', url: `${base}/hang`, next: 'found', error: 'failed' },
+        found: { type: 'hangup', prompt: 'Dzień dobry' },
+        failed: { type: 'hangup', prompt: 'Nie możemy sprawdzić danych' },
+      });
+      const run = runScenario({ flow, services: { http }, clock });
+      await whenArrived(arrived, run);
       await clock.advance(5000);
       const r = await run;
       expect(r.path).toEqual(['lookup', 'failed']);
@@ -214,6 +230,36 @@ describe('http node', () => {
     } finally {
       stop();
     }
+  });
+
+  it('with an in-process client (canned answers), a request that never answers reaches its timeout in auto mode', async () => {
+    const client = Object.assign(stubbedHttp([{ url: '*', hang: true }]).client, { inProcess: true });
+    const r = await runScenario({ flow: httpFlow({ url: 'https://crm.example.com/customers' }), services: { http: client } });
+    expect(r.path).toEqual(['lookup', 'slow']);
+  });
+
+  it('plays the wait prompt while waiting and cuts it off when the answer arrives', async () => {
+    const r = await runScenario({
+      flow: httpFlow({ waitPrompt: 'Chwileczkę, sprawdzam dane', responseVars: { name: 'customer.name' } }),
+      services: { http },
+    });
+    expect(r.heard).toEqual(['tts[pl]: Chwileczkę, sprawdzam dane', 'tts[pl]: Dzień dobry Jan Kowalski']);
+    expect(r.call.heard[0]?.interrupted).toBe(true);
+    expect(r.path).toEqual(['lookup', 'found']);
+  });
+
+  it('plays the wait prompt, then the timeout exit, when the answer never comes', async () => {
+    const client = Object.assign(stubbedHttp([{ url: '*', hang: true }]).client, { inProcess: true });
+    const r = await runScenario({ flow: httpFlow({ url: 'https://crm.example.com/customers', waitPrompt: 'Chwileczkę' }), services: { http: client } });
+    expect(r.heard).toEqual(['tts[pl]: Chwileczkę', 'tts[pl]: System odpowiada zbyt wolno']);
+    expect(r.path).toEqual(['lookup', 'slow']);
+  });
+
+  it('refuses a templated host at run time too (a flow that skipped validation), sending nothing', async () => {
+    const before = seen.length;
+    const r = await runScenario({ flow: httpFlow({ url: '{{vars.crm}}/customers' }), vars: { crm: base }, services: { http }, skipValidation: true });
+    expect(r.path).toEqual(['lookup', 'failed']);
+    expect(seen.length).toBe(before);
   });
 
   it('stops the request at once when the caller hangs up', async () => {
@@ -225,7 +271,7 @@ describe('http node', () => {
         void arrived.then(() => party.hangup());
       },
     });
-    const { closed } = await arrived;
+    const { closed } = await whenArrived(arrived, run);
     const r = await run;
     expect(r.ended).toBe('hangup');
     expect(r.heard).toEqual([]);

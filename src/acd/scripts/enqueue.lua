@@ -7,11 +7,12 @@
   ARGV[8] kind ('call' | 'callback')   ARGV[9] priority (0..100)
   ARGV[10] arrival ms   ARGV[11] required skills JSON {"name": minLevel}
   ARGV[12] data JSON   ARGV[13] qday (yyyy-mm-dd in the queue's time zone)
+  ARGV[14] skill profile: the skills as "name=level,..." sorted by name, "-" for none
   Returns {'OK', position} (position 0: already offered to an agent)
         | {'NO_QUEUE'} | {'FULL'} | {'NO_AGENTS'} | {'DUPLICATE'}
 ]]
 local qid, eid, inst, kind = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
-local prio, arrived, skills, data, qday = tonumber(ARGV[9]), tonumber(ARGV[10]), ARGV[11], ARGV[12], ARGV[13]
+local prio, arrived, skills, data, qday, prof = tonumber(ARGV[9]), tonumber(ARGV[10]), ARGV[11], ARGV[12], ARGV[13], ARGV[14]
 local cfg = queue_cfg(qid)
 if not cfg then return { 'NO_QUEUE' } end
 if redis.call('EXISTS', K_entry(eid)) == 1 then return { 'DUPLICATE' } end
@@ -33,11 +34,11 @@ if kind == 'call' then
 end
 local score = (100 - prio) * 10000000000000 + arrived
 redis.call('HSET', K_entry(eid), 'queue', qid, 'kind', kind, 'inst', inst, 'prio', prio, 'arrived', arrived,
-  'score', score, 'skills', skills, 'data', data, 'state', 'waiting', 'agents', '', 'qday', qday)
-redis.call('ZADD', K_waiting(qid), score, eid)
+  'score', score, 'skills', skills, 'data', data, 'state', 'waiting', 'agents', '', 'qday', qday, 'prof', prof)
+wait_add(qid, eid, score, prof)
 redis.call('SADD', K_instanceEntries(inst), eid)
 if kind == 'call' then qstat(qid, qday, 'offered', 1) else qstat(qid, qday, 'callbacksQueued', 1) end
-assign_queue(qid)
+assign_queue(qid, nil, eid)
 local rank = redis.call('ZRANK', K_waiting(qid), eid)
 if rank then return { 'OK', rank + 1 } end
 return { 'OK', 0 }

@@ -12,11 +12,11 @@
 ]]
 local eid, why, shortMs = ARGV[5], ARGV[6], tonumber(ARGV[7])
 local ek = K_entry(eid)
-local e = redis.call('HMGET', ek, 'state', 'agents', 'queue', 'arrived', 'qday', 'inst', 'prio', 'kind')
+local e = redis.call('HMGET', ek, 'state', 'agents', 'queue', 'arrived', 'qday', 'inst', 'prio', 'kind', 'prof')
 if not e[1] then return { 'ENTRY_GONE' } end
 if e[1] == 'connected' then return { 'CONNECTED' } end
 local qid, qday = e[3], e[5]
-redis.call('ZREM', K_waiting(qid), eid)
+wait_rem(qid, eid, e[9])
 redis.call('DEL', ek)
 redis.call('SREM', K_instanceEntries(e[6]), eid)
 local freed = {}

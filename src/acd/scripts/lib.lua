@@ -17,28 +17,39 @@ local MINUTE = math.floor(NOW / 60000)
 local DAY_TTL = 8 * 86400
 local MINUTE_TTL = 1800
 
+-- Counter keys get their TTL once per script run, not once per increment.
+local expired = {}
+local function bump(key, field, by, ttl)
+  redis.call('HINCRBY', key, field, by)
+  if not expired[key] then
+    redis.call('EXPIRE', key, ttl)
+    expired[key] = true
+  end
+end
+
 local function qstat(qid, qday, field, by)
-  local dk = K_queueDay(qid, qday)
-  redis.call('HINCRBY', dk, field, by)
-  redis.call('EXPIRE', dk, DAY_TTL)
-  local mk = K_queueMinute(qid, MINUTE)
-  redis.call('HINCRBY', mk, field, by)
-  redis.call('EXPIRE', mk, MINUTE_TTL)
+  bump(K_queueDay(qid, qday), field, by, DAY_TTL)
+  bump(K_queueMinute(qid, MINUTE), field, by, MINUTE_TTL)
 end
 
 local function astat(aid, field, by)
-  local dk = K_agentDay(aid, ADAY)
-  redis.call('HINCRBY', dk, field, by)
-  redis.call('EXPIRE', dk, DAY_TTL)
-  local mk = K_agentMinute(aid, MINUTE)
-  redis.call('HINCRBY', mk, field, by)
-  redis.call('EXPIRE', mk, MINUTE_TTL)
+  bump(K_agentDay(aid, ADAY), field, by, DAY_TTL)
+  bump(K_agentMinute(aid, MINUTE), field, by, MINUTE_TTL)
 end
 
+-- Queue configs decoded once per script run.
+local cfg_cache = {}
 local function queue_cfg(qid)
+  local c = cfg_cache[qid]
+  if c ~= nil then return c or nil end
   local s = redis.call('GET', K_queue(qid))
-  if not s then return nil end
-  return cjson.decode(s)
+  if not s then
+    cfg_cache[qid] = false
+    return nil
+  end
+  c = cjson.decode(s)
+  cfg_cache[qid] = c
+  return c
 end
 
 local function member_info(qid, aid)
@@ -53,6 +64,32 @@ local function split(s)
   if not s or s == '' then return out end
   for part in string.gmatch(s, '[^,]+') do out[#out + 1] = part end
   return out
+end
+
+-- The waiting set of a queue, with one sub-set per skill profile, so that an
+-- agent who becomes available looks at the head of each profile it can serve
+-- instead of scanning callers it cannot.
+local function wait_add(qid, eid, score, prof)
+  redis.call('ZADD', K_waiting(qid), score, eid)
+  redis.call('ZADD', K_profileWaiting(qid, prof), score, eid)
+  redis.call('HINCRBY', K_profiles(qid), prof, 1)
+end
+
+local function wait_rem(qid, eid, prof)
+  if redis.call('ZREM', K_waiting(qid), eid) == 1 and prof then
+    redis.call('ZREM', K_profileWaiting(qid, prof), eid)
+    if redis.call('HINCRBY', K_profiles(qid), prof, -1) <= 0 then redis.call('HDEL', K_profiles(qid), prof) end
+  end
+end
+
+local prof_cache = {}
+local function parse_profile(prof)
+  local p = prof_cache[prof]
+  if p then return p end
+  p = {}
+  for name, lvl in string.gmatch(prof, '([^,=]+)=(%d+)') do p[name] = tonumber(lvl) end
+  prof_cache[prof] = p
+  return p
 end
 
 -- Moves an agent to a new state; keeps the available-sets, the wrap-up index and
@@ -114,7 +151,7 @@ end
 -- takes the entry out of the waiting set, and delivers the assignment to the
 -- instance that owns the entry.
 local function offer(qid, cfg, eid, inst, kind, chosen)
-  redis.call('ZREM', K_waiting(qid), eid)
+  wait_rem(qid, eid, redis.call('HGET', K_entry(eid), 'prof'))
   local ids = {}
   for _, c in ipairs(chosen) do
     transition(c.id, 'reserved', { 'entry', eid, 'inst', inst })
@@ -125,21 +162,78 @@ local function offer(qid, cfg, eid, inst, kind, chosen)
   redis.call('RPUSH', K_inbox(inst), cjson.encode({ t = 'assign', entry = eid, queue = qid, kind = kind, agents = ids, at = NOW }))
 end
 
+-- An agent became available: the best head among the skill profiles it can
+-- serve (priority, then arrival), if its tier may take it yet.
+local function assign_one_agent(qid, cfg, aid)
+  if redis.call('SISMEMBER', K_avail(qid), aid) == 0 then return 0 end
+  if (tonumber(redis.call('HGET', K_agent(aid), 'skipUntil')) or 0) > NOW then return 0 end
+  local tier, pos = member_info(qid, aid)
+  if not tier then return 0 end
+  local skills = cjson.decode(redis.call('HGET', K_agent(aid), 'skills') or '{}')
+  local tierWait = (cfg.tierWaitSeconds or 0) * 1000 * (tier - 1)
+  local profs = redis.call('HKEYS', K_profiles(qid))
+  local bestId, bestScore = nil, nil
+  for _, prof in ipairs(profs) do
+    local ok = true
+    if prof ~= '-' then
+      for name, min in pairs(parse_profile(prof)) do
+        local lvl = skills[name]
+        if lvl == nil or lvl < min then ok = false break end
+      end
+    end
+    if ok then
+      local h = redis.call('ZRANGE', K_profileWaiting(qid, prof), 0, 0, 'WITHSCORES')
+      if h[1] then
+        local s = tonumber(h[2])
+        if bestScore == nil or s < bestScore then
+          local arrived = tonumber(redis.call('HGET', K_entry(h[1]), 'arrived'))
+          if arrived == nil then
+            redis.call('ZREM', K_profileWaiting(qid, prof), h[1]) -- self-heal
+          elseif NOW - arrived >= tierWait then
+            bestId, bestScore = h[1], s
+          end
+        end
+      end
+    end
+  end
+  if not bestId then return 0 end
+  local e = redis.call('HMGET', K_entry(bestId), 'inst', 'kind')
+  offer(qid, cfg, bestId, e[1], e[2], { { id = aid, tier = tier, pos = pos } })
+  return 1
+end
+
 -- Assigns waiting entries of one queue to its available agents, head first.
--- Returns the number of entries offered.
-local function assign_queue(qid)
+-- Event-driven runs are narrowed to what changed: `onlyAgent` (an agent became
+-- available: every other available agent was already matched against every
+-- waiting entry) or `onlyEntry` (an entry arrived or came back). Full runs
+-- (nil, nil) happen on configuration changes, tier-wait wake-ups and reaping.
+-- ring-all always considers every available agent. Returns entries offered.
+local function assign_queue(qid, onlyAgent, onlyEntry)
   local cfg = queue_cfg(qid)
   if not cfg then return 0 end
-  local avail = redis.call('SMEMBERS', K_avail(qid))
+  local avail
+  if onlyAgent and cfg.strategy ~= 'ring-all' then
+    return assign_one_agent(qid, cfg, onlyAgent)
+  else
+    avail = redis.call('SMEMBERS', K_avail(qid))
+  end
   if #avail == 0 then return 0 end
-  local entries = redis.call('ZRANGE', K_waiting(qid), 0, (cfg.scanLimit or 50) - 1)
+  local entries
+  if onlyEntry then
+    if not redis.call('ZSCORE', K_waiting(qid), onlyEntry) then return 0 end
+    entries = { onlyEntry }
+  else
+    entries = redis.call('ZRANGE', K_waiting(qid), 0, (cfg.scanLimit or 50) - 1)
+  end
   if #entries == 0 then return 0 end
   local rr = tonumber(redis.call('GET', K_rr(qid))) or -1
   local cands = {}
   for idx, aid in ipairs(avail) do
-    local a = redis.call('HMGET', K_agent(aid), 'state', 'skills', 'availSince')
+    local a = redis.call('HMGET', K_agent(aid), 'state', 'skills', 'availSince', 'skipUntil')
     local tier, pos = member_info(qid, aid)
-    if a[1] == 'available' and tier then
+    if a[1] == 'available' and tier and (tonumber(a[4]) or 0) > NOW then
+      -- resting after a missed call (missedRetrySeconds): skipped for now
+    elseif a[1] == 'available' and tier then
       local c = { id = aid, tier = tier, pos = pos, skills = cjson.decode(a[2] or '{}'), idle = tonumber(a[3]) or 0 }
       c.key = strategy_key(cfg.strategy, qid, aid, pos, c.idle, idx, rr)
       cands[#cands + 1] = c
@@ -153,7 +247,7 @@ local function assign_queue(qid)
     if #cands == 0 then break end
     local e = redis.call('HMGET', K_entry(eid), 'skills', 'arrived', 'inst', 'kind')
     if not e[2] then
-      redis.call('ZREM', K_waiting(qid), eid) -- self-heal a dangling id
+      redis.call('ZREM', K_waiting(qid), eid) -- self-heal a dangling id (profile sets heal on their own read)
     else
       local req = cjson.decode(e[1] or '{}')
       local waited = NOW - tonumber(e[2])
@@ -208,15 +302,16 @@ local function assign_agent(aid)
   table.sort(heads, function(a, b) return a.s < b.s end)
   for _, h in ipairs(heads) do
     if redis.call('HGET', K_agent(aid), 'state') ~= 'available' then break end
-    assign_queue(h.q)
+    assign_queue(h.q, aid, nil)
   end
 end
 
 -- Agent `aid` leaves a reservation for entry `eid` (no answer, busy, cancelled).
 -- Returns the agent's new state.
-local function unreserve(aid, eid, missed, maxMissed)
+local function unreserve(aid, eid, missed, maxMissed, retryMs)
   local k = K_agent(aid)
   if missed then
+    redis.call('HSET', k, 'skipUntil', NOW + retryMs)
     local n = redis.call('HINCRBY', k, 'missed', 1)
     if n >= maxMissed then
       transition(aid, 'paused', { 'reason', 'missed', 'missed', 0, 'entry', '', 'inst', '' })
@@ -233,13 +328,15 @@ end
 -- entry goes back to waiting with its original score (keeps its place).
 local function entry_drop_agent(eid, aid)
   local ek = K_entry(eid)
-  local e = redis.call('HMGET', ek, 'state', 'agents', 'queue', 'score')
-  if e[1] ~= 'offered' then return end
+  local e = redis.call('HMGET', ek, 'state', 'agents', 'queue', 'score', 'prof')
+  if e[1] ~= 'offered' then return false end
   local left = {}
   for _, x in ipairs(split(e[2])) do if x ~= aid then left[#left + 1] = x end end
   redis.call('HSET', ek, 'agents', table.concat(left, ','))
   if #left == 0 then
     redis.call('HSET', ek, 'state', 'waiting')
-    redis.call('ZADD', K_waiting(e[3]), e[4], eid)
+    wait_add(e[3], eid, e[4], e[5])
+    return true
   end
+  return false
 end

@@ -20,7 +20,7 @@ for _, inst in ipairs(dead) do
   if inst ~= self then
     for _, eid in ipairs(redis.call('SMEMBERS', K_instanceEntries(inst))) do
       local ek = K_entry(eid)
-      local e = redis.call('HMGET', ek, 'state', 'agents', 'queue', 'kind', 'score', 'qday')
+      local e = redis.call('HMGET', ek, 'state', 'agents', 'queue', 'kind', 'score', 'qday', 'prof')
       if e[1] then
         for _, aid in ipairs(split(e[2])) do
           local a = redis.call('HMGET', K_agent(aid), 'state', 'entry')
@@ -31,10 +31,10 @@ for _, inst in ipairs(dead) do
         end
         if e[4] == 'callback' then
           redis.call('HSET', ek, 'state', 'waiting', 'agents', '', 'agent', '', 'inst', self)
-          redis.call('ZADD', K_waiting(e[3]), e[5], eid)
+          if e[1] ~= 'waiting' then wait_add(e[3], eid, e[5], e[7]) end
           redis.call('SADD', K_instanceEntries(self), eid)
         else
-          redis.call('ZREM', K_waiting(e[3]), eid)
+          wait_rem(e[3], eid, e[7])
           redis.call('DEL', ek)
           qstat(e[3], e[6], 'lost', 1)
         end

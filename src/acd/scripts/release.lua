@@ -7,19 +7,22 @@
   KEYS[1] anchor
   ARGV[1..4] P, now, aday, seed
   ARGV[5] entry id   ARGV[6] agent id   ARGV[7] 'missed' | 'cancelled'
-  Returns {'OK', agentState} | {'NOT_RESERVED', agentState}
+  A missed agent is offered nothing for the queue's missedRetrySeconds (the
+  caller of this script re-runs the assignment then).
+  Returns {'OK', agentState, retryMs} | {'NOT_RESERVED', agentState}
 ]]
 local eid, aid, why = ARGV[5], ARGV[6], ARGV[7]
 local a = redis.call('HMGET', K_agent(aid), 'state', 'entry')
 if a[1] ~= 'reserved' or a[2] ~= eid then return { 'NOT_RESERVED', a[1] or 'offline' } end
 local qid = redis.call('HGET', K_entry(eid), 'queue')
-local maxMissed = 3
+local maxMissed, retryMs = 3, 5000
 if qid then
   local cfg = queue_cfg(qid)
   if cfg and cfg.maxMissed then maxMissed = cfg.maxMissed end
+  if cfg and cfg.missedRetrySeconds then retryMs = cfg.missedRetrySeconds * 1000 end
 end
-local st = unreserve(aid, eid, why == 'missed', maxMissed)
-entry_drop_agent(eid, aid)
-if qid then assign_queue(qid) end
+local st = unreserve(aid, eid, why == 'missed', maxMissed, retryMs)
+if entry_drop_agent(eid, aid) then assign_queue(qid, nil, eid) end
 if redis.call('HGET', K_agent(aid), 'state') == 'available' then assign_agent(aid) end
-return { 'OK', st }
+if why ~= 'missed' then retryMs = 0 end
+return { 'OK', st, retryMs }

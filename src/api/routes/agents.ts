@@ -7,7 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { AGENT_STATES, AgentConfig } from '../../acd/model.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { AcdApi, AgentCommand } from '../ports.ts';
-import { Closed, EntityIdParam, errorResponses } from '../schemas.ts';
+import { Closed, EmptyBody, EntityIdParam, errorResponses } from '../schemas.ts';
 import { acdNotConfigured } from './acd-errors.ts';
 
 const Params = Closed({ agentId: EntityIdParam });
@@ -23,7 +23,7 @@ const AgentLive = Closed({
   callId: Type.Optional(Type.String()),
 });
 const AgentStats = Closed({ agentId: Type.String(), state: Type.Optional(State), today: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()])) });
-const PauseBody = Closed({ reason: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$', description: 'Why: break, lunch, training…' }) });
+const PauseBody = Closed({ reason: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,31}$', description: 'Why: break, lunch, training… (an identifier)' }) });
 const ExtendBody = Closed({ seconds: Type.Integer({ minimum: 1, maximum: 3600 }) });
 
 type Live = Awaited<ReturnType<AcdApi['agentState']>> & object;
@@ -103,7 +103,7 @@ export const agentRoutes: FastifyPluginAsync<{ acd: AcdApi | undefined }> = asyn
   const control = (path: string, summary: string, body: TSchema | undefined, command: (b: unknown) => AgentCommand): void => {
     app.post<{ Params: Static<typeof Params>; Body: unknown }>(`/agents/:agentId/${path}`, {
       config: { access: 'agent-self' },
-      schema: { tags: ['agents'], summary, params: Params, ...(body ? { body } : {}), response: { 200: AgentLive, ...errs(404, 409) } },
+      schema: { tags: ['agents'], summary, params: Params, body: body ?? EmptyBody, response: { 200: AgentLive, ...errs(404, 409) } },
     }, async (request) => {
       const cmd = command(request.body);
       const s = await need().controlAgent(request.params.agentId, cmd);

@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { CallbackRecord } from '../../callbacks/model.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { CallbacksApi } from '../ports.ts';
-import { Closed, EntityIdParam, errorResponses } from '../schemas.ts';
+import { Closed, EmptyBody, EntityIdParam, errorResponses } from '../schemas.ts';
 import { callbacksNotConfigured } from './callback-errors.ts';
 
 const Status = Type.Union(['pending', 'queued', 'dialing', 'completed', 'failed', 'cancelled'].map((s) => Type.Literal(s)));
@@ -84,7 +84,7 @@ export const callbackRoutes: FastifyPluginAsync<{ callbacks: CallbacksApi | unde
 
   app.post<{ Params: Static<typeof Params> }>('/callbacks/:callbackId/cancel', {
     config: { access: 'control' },
-    schema: { tags: ['callbacks'], summary: 'Cancel a call-back', params: Params, response: { 200: Callback, ...errs(404, 409) } },
+    schema: { tags: ['callbacks'], summary: 'Cancel a call-back', params: Params, body: EmptyBody, response: { 200: Callback, ...errs(404, 409) } },
   }, async (request) => {
     const r = await need().cancel(request.params.callbackId);
     request.log.info({ callbackId: r.id, by: request.principal?.name }, 'call-back cancelled');

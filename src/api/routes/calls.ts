@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Clock } from '../../util/clock.ts';
 import { notFound } from '../errors.ts';
 import type { CallsApi } from '../ports.ts';
-import { CallIdParam, Closed, errorResponses } from '../schemas.ts';
+import { CallIdParam, Closed, EmptyBody, errorResponses } from '../schemas.ts';
 
 const CallView = Closed(
   {
@@ -50,6 +50,7 @@ export const callRoutes: FastifyPluginAsync<{ calls: CallsApi; clock: Clock }> =
         tags: ['calls'],
         summary: 'Hang up a call (supervisor)',
         params: Params,
+        body: EmptyBody,
         response: { 204: Type.Null(), ...errorResponses(404) },
       },
     },

@@ -11,8 +11,8 @@ import type { FlowSummary } from '../../flows/store/flow-store.ts';
 import { FlowInvalidError } from '../../flows/store/errors.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { FlowSimulator } from '../ports.ts';
-import { Closed, errorResponses, FlowIdParam, Issue } from '../schemas.ts';
-import { HANDLER_VALIDATED } from '../validation.ts';
+import { Closed, EmptyBody, errorResponses, FlowIdParam, Issue } from '../schemas.ts';
+import { BODY_OPTIONAL, HANDLER_VALIDATED } from '../validation.ts';
 
 const { $id: _id, ...flowSchemaJson } = FlowDocumentSchema;
 
@@ -55,7 +55,10 @@ const SaveResult = Closed({
   warnings: Type.Array(Issue),
 });
 const Published = Closed({ flowId: Type.String(), publishedVersion: Type.Integer() });
-const RollbackBody = Closed({ version: Type.Optional(Type.Integer({ minimum: 1, description: 'Version to go back to; default: the one live before the current' })) });
+const RollbackBody = Type.Object(
+  { version: Type.Optional(Type.Integer({ minimum: 1, description: 'Version to go back to; default: the one live before the current' })) },
+  { additionalProperties: false, [BODY_OPTIONAL]: true, description: 'Optional' },
+);
 const ValidateResult = Closed({ valid: Type.Boolean(), issues: Type.Array(Issue) });
 
 const CallerAction = Type.Union([
@@ -240,6 +243,7 @@ export const flowRoutes: FastifyPluginAsync<{ flows: FlowAdmin; simulate: FlowSi
       tags: ['flows'],
       summary: 'Make a version live (every instance serves it within a second; calls in progress keep theirs)',
       params: VersionParams,
+      body: EmptyBody,
       response: { 200: Published, ...errorResponses(404) },
     },
   }, async (request) => {

@@ -14,6 +14,7 @@ const QueueStats = Closed({
   queueId: Type.String(),
   waiting: Type.Integer(),
   longestWaitSeconds: Type.Number(),
+  ewtSeconds: Type.Union([Type.Number(), Type.Null()], { description: 'Estimated wait for a caller arriving now; null when nobody is staffed' }),
   agents: Type.Record(Type.String(), Type.Integer(), { description: 'Member agents per state' }),
   today: Figures,
   last15Minutes: Figures,

@@ -8,7 +8,7 @@
  * no redirects and a response size cap.
  */
 import type { HttpClient, JsonValue, NodeContext, NodeHandler } from '../context.ts';
-import type { HttpNode } from '../../flows/nodes/http.ts';
+import { urlOriginIsLiteral, type HttpNode } from '../../flows/nodes/http.ts';
 import { abortReason } from '../../util/clock.ts';
 
 export type HttpNodeErrorCode =
@@ -36,6 +36,13 @@ export class HttpNodeError extends Error {
     this.name = 'HttpNodeError';
   }
 }
+
+/**
+ * An HttpClient that answers in-process (canned responses for simulations)
+ * may say so; its requests are then not treated as real I/O by the clock.
+ * Proposed for HttpClient in context.ts; read defensively until then.
+ */
+export type InProcessHint = HttpClient & { readonly inProcess?: boolean };
 
 /** Largest response body read (1 MiB). */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -121,8 +128,29 @@ function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/** Plays the wait prompt (if any) until stop(); a prompt that fails is logged, not fatal to the request. */
+function startWaitPrompt(node: HttpNode, ctx: NodeContext): { stop(): Promise<void> } {
+  if (node.waitPrompt === undefined) return { stop: async () => undefined };
+  const cut = new AbortController();
+  const playing = ctx.call.play(ctx.prompts(node.waitPrompt), { signal: AbortSignal.any([ctx.signal, cut.signal]) }).then(
+    () => undefined,
+    (err: unknown) => {
+      if (!ctx.signal.aborted) ctx.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'wait prompt failed');
+    },
+  );
+  return {
+    async stop() {
+      cut.abort();
+      await playing;
+    },
+  };
+}
+
 export const runHttp: NodeHandler<HttpNode> = async (node, ctx) => {
   const method = node.method ?? 'GET';
+  if (!urlOriginIsLiteral(node.url)) {
+    return { error: new HttpNodeError('HTTP_BAD_REQUEST', 'the scheme and host of the URL must be literal, not templated') };
+  }
   const url = expandUrl(node.url, (t) => ctx.template(t));
   const shownUrl = urlForLog(url);
   let parsed: URL;
@@ -154,6 +182,7 @@ export const runHttp: NodeHandler<HttpNode> = async (node, ctx) => {
   const started = ctx.clock.now();
   ctx.log.debug({ method, url: shownUrl, headers: forLog, bodyBytes: body?.length ?? 0 }, 'http request');
 
+  const waiting = startWaitPrompt(node, ctx);
   let status: number;
   let text: string;
   try {
@@ -164,7 +193,10 @@ export const runHttp: NodeHandler<HttpNode> = async (node, ctx) => {
     })();
     // If we stop waiting (timeout, hang-up) the client's late result is dropped on purpose.
     work.catch((err: unknown) => ctx.log.debug({ err: err instanceof Error ? err.name : String(err) }, 'late http result dropped'));
-    ({ status, text } = await ctx.clock.external(raceAbort(work, signal)));
+    // Real I/O is marked external so that a virtual clock in auto mode does not jump while it is in flight;
+    // an in-process client (canned answers) is not, or a canned "never answers" could never reach its timeout.
+    const race = raceAbort(work, signal);
+    ({ status, text } = await (client.inProcess === true ? race : ctx.clock.external(race)));
   } catch (err) {
     if (ctx.signal.aborted) throw abortReason(ctx.signal);
     if (deadline.signal.aborted) {
@@ -179,6 +211,7 @@ export const runHttp: NodeHandler<HttpNode> = async (node, ctx) => {
     return { error: new HttpNodeError('HTTP_FAILED', `${method} ${shownUrl} failed: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err }) };
   } finally {
     timer.cancel();
+    await waiting.stop();
   }
 
   ctx.log.info({ method, url: shownUrl, status, durationMs: ctx.clock.now() - started }, 'http request done');

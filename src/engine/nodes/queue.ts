@@ -5,6 +5,8 @@
  */
 import type { NodeHandler, NodeOutcome } from '../context.ts';
 import type { QueueNode } from '../../flows/nodes/queue.ts';
+import type { QueueOutcome } from '../services/queue-service.ts';
+import { isHangup } from '../../telephony/errors.ts';
 
 export class QueueNodeError extends Error {
   constructor(
@@ -36,7 +38,11 @@ export const runQueue: NodeHandler<QueueNode> = async (node, ctx) => {
   const data: Record<string, string> = {};
   for (const [k, v] of Object.entries(node.data ?? {})) data[k] = ctx.template(v);
   ctx.state.queue = { queueId: node.queue };
-  const outcome = await queues.wait({
+  // Without a `timeout` exit (and no explicit maxWaitSeconds) the caller waits without limit.
+  const maxWaitSeconds = node.maxWaitSeconds ?? (node.timeout === undefined ? 0 : undefined);
+  let outcome: QueueOutcome;
+  try {
+    outcome = await queues.wait({
     queueId: node.queue,
     call: ctx.call,
     priority,
@@ -46,10 +52,14 @@ export const runQueue: NodeHandler<QueueNode> = async (node, ctx) => {
     exitKeys: Object.keys(node.keys ?? {}),
     ...(node.callbackKey !== undefined ? { callbackKey: node.callbackKey } : {}),
     ...(node.whisper !== undefined ? { whisper: ctx.text(node.whisper) } : {}),
-    ...(node.maxWaitSeconds !== undefined ? { maxWaitSeconds: node.maxWaitSeconds } : {}),
+    ...(maxWaitSeconds !== undefined ? { maxWaitSeconds } : {}),
     signal: ctx.signal,
     log: ctx.log,
   });
+  } catch (err) {
+    if (isHangup(err)) throw err;
+    return { error: err };
+  }
   ctx.log.info({ outcome: outcome.kind }, 'queue outcome');
   const exit = (name: 'timeout' | 'full' | 'noagents' | 'callback'): NodeOutcome =>
     node[name] !== undefined ? { exit: name } : { error: new QueueNodeError('EXIT_MISSING', `queue ${node.queue}: "${name}" happened and the node has no "${name}" exit`) };

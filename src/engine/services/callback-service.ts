@@ -22,6 +22,8 @@ export interface CallbackOfferRequest {
    * declines. Omitted: the caller already asked for one (e.g. a queue exit key).
    */
   offer?: Prompt[];
+  /** Only offer when the queue's estimated wait is above this (ms); otherwise `not-offered` without a word. */
+  offerWhenWaitAboveMs?: number;
   signal: AbortSignal;
   log: Logger;
 }
@@ -31,6 +33,8 @@ export type CallbackOfferOutcome =
   | { kind: 'accepted'; callbackId: string; number: string; scheduledAt?: number; merged?: boolean }
   /** The caller said no to the offer. */
   | { kind: 'declined' }
+  /** The estimated wait was not above `offerWhenWaitAboveMs` (null: unknown, nobody staffed counts as long): nothing was played. */
+  | { kind: 'not-offered'; ewtMs: number | null }
   /**
    * No call-back: `gave-up` (too many bad or missing answers; the caller heard
    * an apology) or `store-failed` (Redis refused; the caller heard an apology).

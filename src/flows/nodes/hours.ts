@@ -28,5 +28,8 @@ export const hoursDefinition = defineNode({
   waitsForCaller: () => false,
   check: (n, ctx) => {
     for (const p of scheduleProblems(n.schedule)) ctx.report(`/schedule${p.pointer}`, p.message);
+    if (n.holiday !== undefined && (n.schedule.holidays ?? []).length === 0) {
+      ctx.report('/holiday', 'the schedule lists no holidays, so the "holiday" exit is never taken', 'warning');
+    }
   },
 });

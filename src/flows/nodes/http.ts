@@ -8,7 +8,8 @@
  * `timeout` (else `error`).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { NodeSchema, Exit, Obj } from '../common.ts';
+import { NodeSchema, Exit, Obj, Prompts } from '../common.ts';
+import { promptRefs } from './menu.ts';
 import { defineNode, standardExits, type CheckContext } from '../node-definition.ts';
 import { hasTemplate, templateProblems } from '../../engine/template.ts';
 
@@ -51,6 +52,9 @@ export const HttpNode = NodeSchema(
       Type.Record(Type.String(VarName), Type.String({ pattern: RESPONSE_PATH, description: 'Path into the JSON response, e.g. "customer.name" or "items.0.id"' }), {
         description: 'Variables to set from the JSON response: {"customerName": "customer.name"}; a missing field sets null',
       }),
+    ),
+    waitPrompt: Type.Optional(
+      Type.Union(Prompts.anyOf, { description: 'Played while waiting for the answer ("One moment, please"); cut off as soon as the answer arrives' }),
     ),
     statusVariable: Type.Optional(Type.String({ ...VarName, description: 'Variable that receives the HTTP status code (also on non-2xx answers)' })),
     next: Exit,
@@ -102,6 +106,7 @@ export const httpDefinition = defineNode({
   schema: HttpNode,
   exits: (n) => standardExits(n, ['next', 'error', 'timeout']),
   waitsForCaller: () => false,
+  prompts: (n) => promptRefs('waitPrompt', n.waitPrompt),
   check: (n, ctx) => {
     checkUrl(n.url, ctx);
     for (const [name, v] of Object.entries(n.headers ?? {})) {

@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import type { FlowDocument } from '../flow-schema.ts';
 import { FlowInvalidError, FlowStoreError } from './errors.ts';
-import { flowFilePath, isFlowId, removeFlowFile, writeFlowFile } from './files.ts';
+import { isFlowId, removeFlowFile, writeFlowFile } from './files.ts';
 import type { FlowStore, SaveResult } from './flow-store.ts';
 import type { FlowFolderWatcher, FlowValidationResult, FlowValidator } from './watcher.ts';
 
@@ -84,15 +84,16 @@ export class FlowAdmin {
     const dir = this.options.writeBackDir;
     if (!dir) return;
     try {
-      this.options.watcher?.noteWritten(flowId, doc);
       await writeFlowFile(dir, flowId, doc);
+      // After the write: a scan that read the new file first only finds the version already live.
+      this.options.watcher?.noteWritten(flowId, doc);
     } catch (err) {
       // Redis holds the truth; the folder copy is a convenience. Say so loudly.
-      this.log.error({ err, flowId, file: flowFilePath(dir, flowId) }, 'writing the published flow back to the flows folder failed');
+      this.log.error({ err, flowId, dir }, 'writing the published flow back to the flows folder failed');
     }
   }
 
   private checkId(flowId: string): void {
-    if (!isFlowId(flowId)) throw new FlowStoreError('INVALID_ID', 'flow id must be a letter followed by letters, digits, _ or - (at most 64)');
+    if (!isFlowId(flowId)) throw new FlowStoreError('INVALID_ID', 'flow id must be a letter followed by letters, digits, _ or - (at most 64), and not "routes"');
   }
 }

@@ -13,13 +13,14 @@ export const FLOW_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 /** Files in the flows folder that are not flows. */
 export const NON_FLOW_FILES: ReadonlySet<string> = new Set(['flow.schema.json', 'routes.json']);
 
+/** A valid flow id that does not name one of the folder's other files (routes.json). */
 export function isFlowId(id: string): boolean {
-  return FLOW_ID_PATTERN.test(id);
+  return FLOW_ID_PATTERN.test(id) && !NON_FLOW_FILES.has(`${id}.json`);
 }
 
 /** Path of a flow's file; throws INVALID_ID for anything that is not a plain flow id. */
 export function flowFilePath(dir: string, flowId: string): string {
-  if (!isFlowId(flowId) || NON_FLOW_FILES.has(`${flowId}.json`)) {
+  if (!isFlowId(flowId)) {
     throw new FlowStoreError('INVALID_ID', 'flow id must be a letter followed by letters, digits, _ or - (at most 64)');
   }
   const root = resolve(dir);

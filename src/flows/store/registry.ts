@@ -77,7 +77,8 @@ export class FlowRegistry implements PublishedFlows {
       }
       this.enqueue(() => this.apply(event));
     });
-    let first = true;
+    // The first 'ready' is the initial connection (unless it happened already); later ones are reconnections.
+    let first = sub.status !== 'ready';
     sub.on('ready', () => {
       if (first) {
         first = false;

@@ -94,14 +94,14 @@ export class DrachtioTelephony implements Telephony {
   ) {
     this.newId = deps.newId ?? randomUUID;
     this.admission = new AdmissionControl(settings.admission, deps.clock);
-    this.registrar = new Registrar(settings.registrar, deps.redis, deps.clock, deps.logger.child({ component: 'registrar' }));
-    this.signalingSup = new SignalingSupervisor(deps.signaling, settings.reconnect, deps.clock, deps.logger.child({ component: 'drachtio' }));
+    this.registrar = new Registrar(settings.registrar, deps.redis, deps.clock, deps.logger.child({ part: 'registrar' }));
+    this.signalingSup = new SignalingSupervisor(deps.signaling, settings.reconnect, deps.clock, deps.logger.child({ part: 'drachtio' }));
     this.mediaSup = new MediaSupervisor(
       deps.media,
       settings.reconnect,
       settings.freeswitchConnectTimeoutMs,
       deps.clock,
-      deps.logger.child({ component: 'freeswitch' }),
+      deps.logger.child({ part: 'freeswitch' }),
     );
     deps.signaling.onRequest('invite', (req, res) => void this.onInvite(req, res));
     deps.signaling.onRequest('register', (req, res) => this.onRegister(req, res));
@@ -162,8 +162,15 @@ export class DrachtioTelephony implements Telephony {
         res.send(503, { headers: { 'Retry-After': '30' } });
         return;
       }
+      let cancelled = false;
+      req.on('cancel', () => {
+        cancelled = true;
+        log.info('caller cancelled before the call was answered');
+      });
       const did = dialedNumber(req.uri);
-      if (!did || !(await this.deps.isKnownNumber(did))) {
+      const known = did !== '' && (await this.deps.isKnownNumber(did));
+      if (cancelled) return;
+      if (!known) {
         log.info({ did, source: req.source_address }, 'INVITE for an unknown number');
         res.send(404);
         return;
@@ -178,8 +185,13 @@ export class DrachtioTelephony implements Telephony {
       try {
         connected = await ms.connectCaller(req, res);
       } catch (err) {
+        if (cancelled) return;
         log.error({ err, did }, 'could not connect the caller to FreeSWITCH');
         res.send(503);
+        return;
+      }
+      if (cancelled) {
+        await Promise.all([connected.dialog.destroy(), connected.endpoint.destroy()]);
         return;
       }
       const info: CallInfo = {

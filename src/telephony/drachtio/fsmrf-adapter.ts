@@ -10,6 +10,7 @@
 import type { Logger } from 'pino';
 import type Srf from 'drachtio-srf';
 import Mrf from 'drachtio-fsmrf';
+import type { Clock } from '../../util/clock.ts';
 import { adaptDialog } from './srf-adapter.ts';
 import type { InboundRequest, MediaConnector, MediaEndpoint, MediaServer, ResponseSink } from './types.ts';
 
@@ -22,10 +23,14 @@ export interface FreeswitchAddress {
   advertisedAddress?: string;
 }
 
+/** fsmrf's destroy waits for FreeSWITCH's BYE; never wait longer than this. */
+const DESTROY_TIMEOUT_MS = 5000;
+
 class FsmrfEndpoint implements MediaEndpoint {
   constructor(
     readonly raw: Mrf.Endpoint,
     private readonly logger: Logger,
+    private readonly clock: Clock,
   ) {}
 
   get uuid(): string {
@@ -59,10 +64,19 @@ class FsmrfEndpoint implements MediaEndpoint {
   }
 
   async destroy(): Promise<void> {
+    let timer: { cancel(): void } | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = this.clock.setTimer(DESTROY_TIMEOUT_MS, () => {
+        this.logger.warn({ uuid: this.uuid }, 'FreeSWITCH did not confirm the hang-up in time');
+        resolve();
+      });
+    });
     try {
-      await this.raw.destroy();
+      await Promise.race([this.raw.destroy(), timeout]);
     } catch (err) {
       this.logger.debug({ err, uuid: this.uuid }, 'endpoint destroy failed (channel already gone?)');
+    } finally {
+      timer?.cancel();
     }
   }
 
@@ -82,6 +96,7 @@ class FsmrfMediaServer implements MediaServer {
   constructor(
     private readonly raw: Mrf.MediaServer,
     private readonly logger: Logger,
+    private readonly clock: Clock,
   ) {
     const end = (): void => {
       if (this.ended) return;
@@ -97,11 +112,11 @@ class FsmrfMediaServer implements MediaServer {
 
   async connectCaller(req: InboundRequest, res: ResponseSink) {
     const { endpoint, dialog } = await this.raw.connectCaller(req, res);
-    return { endpoint: new FsmrfEndpoint(endpoint, this.logger), dialog: adaptDialog(dialog, this.logger) };
+    return { endpoint: new FsmrfEndpoint(endpoint, this.logger, this.clock), dialog: adaptDialog(dialog, this.logger) };
   }
 
   async createEndpoint(): Promise<MediaEndpoint> {
-    return new FsmrfEndpoint(await this.raw.createEndpoint(), this.logger);
+    return new FsmrfEndpoint(await this.raw.createEndpoint(), this.logger, this.clock);
   }
 
   onEnd(listener: () => void): void {
@@ -117,7 +132,7 @@ class FsmrfMediaServer implements MediaServer {
   }
 }
 
-export function fsmrfConnector(srf: Srf, fs: FreeswitchAddress, logger: Logger): MediaConnector {
+export function fsmrfConnector(srf: Srf, fs: FreeswitchAddress, logger: Logger, clock: Clock): MediaConnector {
   const mrf = new Mrf(srf);
   return {
     async connect() {
@@ -130,7 +145,7 @@ export function fsmrfConnector(srf: Srf, fs: FreeswitchAddress, logger: Logger):
         ...(fs.advertisedAddress ? { advertisedAddress: fs.advertisedAddress } : {}),
         profile: 'drachtio_mrf',
       });
-      return new FsmrfMediaServer(ms, logger);
+      return new FsmrfMediaServer(ms, logger, clock);
     },
   };
 }

@@ -41,7 +41,7 @@ export function createDrachtioTelephony(config: TelephonyConfig, deps: DrachtioT
   }
   const srf = new Srf();
   const signaling = adaptSrf(srf, config.drachtio, logger);
-  const media = fsmrfConnector(srf, config.freeswitch, logger);
+  const media = fsmrfConnector(srf, config.freeswitch, logger, deps.clock);
   const driver = new DrachtioTelephony(driverSettings(config), {
     signaling,
     media,

@@ -48,12 +48,22 @@ export function adaptDialog(dlg: Srf.Dialog, logger: Logger): SipDialog {
   const requestFn: DialogRequestFn = (opts, callback) => {
     Reflect.apply(dlg.request, dlg, [opts, callback]);
   };
+  // After the far end's BYE there is nothing to destroy (a BYE would only earn "unable to find dialog").
+  let gone = false;
+  dlg.on('destroy', () => {
+    gone = true;
+  });
   return {
     get remoteSdp() {
       return dlg.remote?.sdp ?? '';
     },
     destroy: () =>
       new Promise<void>((resolve) => {
+        if (gone) {
+          resolve();
+          return;
+        }
+        gone = true;
         try {
           dlg.destroy(undefined, (err: unknown) => {
             // Destroying a dialog the far end already ended is normal.

@@ -20,6 +20,8 @@ export interface InboundRequest {
   readonly headers: Readonly<Record<string, string>>;
   get(name: string): string | undefined;
   has(name: string): boolean;
+  /** The caller sent CANCEL for this (unanswered) INVITE; drachtio-server has answered it with 487. */
+  on(event: 'cancel', listener: () => void): unknown;
 }
 
 export interface ResponseOptions {

@@ -72,7 +72,9 @@ export async function until(cond: () => boolean, turns = 2000): Promise<void> {
   throw new Error('condition not reached');
 }
 
-export async function startHarness(opts: { settings?: DriverSettings; knownNumbers?: string[] } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { settings?: DriverSettings; knownNumbers?: string[]; isKnownNumber?: (did: string) => boolean | Promise<boolean> } = {},
+): Promise<Harness> {
   const server = new FakeDrachtioServer(SECRET);
   const port = await server.listen();
   const clock = new VirtualClock();
@@ -86,7 +88,7 @@ export async function startHarness(opts: { settings?: DriverSettings; knownNumbe
     redis,
     logger: silentLogger,
     clock,
-    isKnownNumber: (did) => known.has(did),
+    isKnownNumber: opts.isKnownNumber ?? ((did) => known.has(did)),
   });
   const incoming: Call[] = [];
   driver.onIncoming((call) => incoming.push(call));
@@ -134,6 +136,23 @@ export function invite(p: { to?: string; from?: string; userAgent?: string; head
     `Content-Length: ${Buffer.byteLength(sdp)}`,
     '',
     sdp,
+  ].join('\r\n');
+}
+
+/** The CANCEL for an INVITE made by `invite()` (same Call-ID, branch and CSeq number). */
+export function cancelFor(inviteText: string): string {
+  const header = (name: string): string => new RegExp(`^${name}: (.*)$`, 'm').exec(inviteText)![1]!.trim();
+  return [
+    inviteText.split('\r\n')[0]!.replace('INVITE', 'CANCEL'),
+    `Via: ${header('Via')}`,
+    'Max-Forwards: 70',
+    `From: ${header('From')}`,
+    `To: ${header('To')}`,
+    `Call-ID: ${header('Call-ID')}`,
+    'CSeq: 1 CANCEL',
+    'Content-Length: 0',
+    '',
+    '',
   ].join('\r\n');
 }
 

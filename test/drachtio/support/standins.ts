@@ -205,6 +205,7 @@ export function inDialogRequest(method: string, headers: Record<string, string>,
     headers: lower,
     get: (name) => lower[name.toLowerCase()],
     has: (name) => name.toLowerCase() in lower,
+    on: () => undefined,
   };
 }
 

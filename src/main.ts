@@ -1,0 +1,272 @@
+/**
+ * The composition root: the only module that reads the environment. It builds
+ * the configuration, connects Redis (directly or through Sentinel), picks the
+ * telephony driver (TELEPHONY_DRIVER=sim|drachtio), and wires the flow store,
+ * the engine, the ACD, call-backs and the admin API. SIGTERM/SIGINT stop it
+ * gracefully.
+ *
+ *   TELEPHONY_DRIVER=sim API_TOKENS=ops:admin:<16+ chars> npm start
+ */
+import { existsSync } from 'node:fs';
+import { Redis, type RedisOptions } from 'ioredis';
+import pino, { type Logger } from 'pino';
+import { loadConfig, type Config, type RedisConfig } from './config/index.ts';
+import { systemClock, type Clock } from './util/clock.ts';
+import { FlowStore } from './flows/store/flow-store.ts';
+import { FlowRegistry } from './flows/store/registry.ts';
+import { FlowFolderWatcher } from './flows/store/watcher.ts';
+import { FlowAdmin } from './flows/store/admin.ts';
+import { createFlowValidator } from './flows/store/validator.ts';
+import { createDestinationPolicy } from './flows/destination-policy.ts';
+import { RouteTable } from './routing/route-table.ts';
+import { CallRouter } from './routing/call-router.ts';
+import { FlowEngine } from './engine/engine.ts';
+import type { HttpClient } from './engine/context.ts';
+import { AcdService } from './acd/service.ts';
+import { AcdQueueService } from './acd/queue-runner.ts';
+import { CallbackStore } from './callbacks/store.ts';
+import { CallbackManager } from './callbacks/service.ts';
+import { CallbackDialer } from './callbacks/dialer.ts';
+import { loadQueueHours } from './callbacks/hours.ts';
+import type { Telephony } from './telephony/port.ts';
+import { staticContacts, type AgentContactResolver } from './telephony/agent-contacts.ts';
+import { SimTelephony } from './telephony/sim/sim-telephony.ts';
+import { buildApi } from './api/app.ts';
+import { ServiceMetrics, instrumentRedis } from './api/metrics.ts';
+import { acdApi, acdMetrics } from './api/acd-adapter.ts';
+import { createSimulator } from './api/simulator.ts';
+import type { ReadinessCheck } from './api/ports.ts';
+
+export function redisOptions(config: RedisConfig): RedisOptions {
+  const url = new URL(config.url);
+  const password = url.password ? decodeURIComponent(url.password) : undefined;
+  const username = url.username ? decodeURIComponent(url.username) : undefined;
+  const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : undefined;
+  const common: RedisOptions = {
+    ...(password ? { password } : {}),
+    ...(username ? { username } : {}),
+    ...(db !== undefined && Number.isInteger(db) ? { db } : {}),
+    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+    maxRetriesPerRequest: 3,
+  };
+  if (config.sentinels.length > 0) {
+    return { ...common, sentinels: config.sentinels, name: config.sentinelName, ...(config.sentinelPassword ? { sentinelPassword: config.sentinelPassword } : {}) };
+  }
+  return { ...common, host: url.hostname, port: url.port ? Number(url.port) : 6379 };
+}
+
+const fetchClient: HttpClient = async (url, init) => {
+  const res = await fetch(url, init);
+  return { status: res.status, text: () => res.text() };
+};
+
+export interface Running {
+  /** Base URL of the admin API as listening (port 0 in the config picks a free port). */
+  apiUrl: string;
+  /** The simulated driver, when TELEPHONY_DRIVER=sim (place calls with sim.incoming()). */
+  sim: SimTelephony | undefined;
+  registry: FlowRegistry;
+  stop(reason: string): Promise<void>;
+}
+
+export async function startService(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Running> {
+  const log = logger.child({ instance: config.service.instanceId });
+  const redis = new Redis(redisOptions(config.redis));
+  redis.on('error', (err) => log.error({ err: { message: err.message, code: (err as NodeJS.ErrnoException).code } }, 'redis connection error'));
+  await redis.ping();
+  log.info({ sentinels: config.redis.sentinels.length > 0 }, 'redis connected');
+
+  const metrics = new ServiceMetrics({ defaultLabels: { instance: config.service.instanceId } });
+  instrumentRedis(redis, metrics.redisLatency);
+
+  // ACD first: flow validation checks queue ids.
+  const acd = new AcdService({ redis, config: config.acd, clock, log });
+  await acd.start();
+  if (existsSync(config.acd.queuesFile) && existsSync(config.acd.agentsFile)) {
+    const loaded = await acd.loadFiles({ queuesFile: config.acd.queuesFile, agentsFile: config.acd.agentsFile });
+    log.info({ queues: loaded.queues, agents: loaded.agents }, 'ACD configuration loaded from files');
+  }
+  metrics.setAcdSource(acdMetrics(acd));
+
+  // Flows: store, this instance's published view, folder watcher, routing.
+  const transferPolicy = createDestinationPolicy(config.flows.transferAllow);
+  const store = new FlowStore({ redis, prefix: config.flows.keyPrefix, clock });
+  const registry = new FlowRegistry({ store, subscriber: redis.duplicate(), clock, logger: log, resyncMs: config.flows.resyncMs });
+  const validate = createFlowValidator({ transferPolicy, audioDir: config.flows.audioDir, queueIds: () => acd.knownQueueIds() });
+  const watcher = new FlowFolderWatcher({ dir: config.flows.dir, store, validate, clock, logger: log, debounceMs: config.flows.watchDebounceMs });
+  const flowAdmin = new FlowAdmin({ store, validate, logger: log, ...(config.flows.writeBack ? { writeBackDir: config.flows.dir } : {}), watcher });
+  const routes = new RouteTable(redis, config.flows.keyPrefix);
+  await registry.start();
+  if (existsSync(config.flows.dir)) {
+    const scan = config.flows.watch ? await watcher.start() : await watcher.rescan();
+    log.info({ published: scan.published.length, unchanged: scan.unchanged.length, invalid: scan.invalid.length, watching: config.flows.watch }, 'flows folder scanned');
+  } else {
+    log.warn({ dir: config.flows.dir }, 'flows folder not found; flows come from the API only');
+  }
+  const seeded = await routes.seedFromFile(config.flows.routesFile, log);
+  log.info({ added: seeded.added.length, kept: seeded.kept.length, skipped: seeded.skipped.length }, 'routes seeded');
+
+  // Telephony.
+  let telephony: Telephony;
+  let sim: SimTelephony | undefined;
+  let contacts: AgentContactResolver = staticContacts;
+  const readiness: ReadinessCheck[] = [{ name: 'redis', check: async () => ({ ok: (await redis.ping()) === 'PONG' }) }];
+  if (config.service.telephonyDriver === 'drachtio') {
+    const { createDrachtioTelephony } = await import('./telephony/drachtio/index.ts');
+    const driver = createDrachtioTelephony(config.telephony!, {
+      redis,
+      logger: log,
+      clock,
+      isKnownNumber: async (did) => (await routes.resolve(did)) !== undefined,
+    });
+    telephony = driver;
+    contacts = driver.registrar;
+    readiness.push({ name: 'telephony', check: () => driver.health() });
+  } else {
+    sim = new SimTelephony({ clock, logger: log.child({ component: 'sim-telephony' }) });
+    telephony = sim;
+    log.info('TELEPHONY_DRIVER=sim: no SIP stack; calls exist only when placed through the simulated driver');
+  }
+
+  // Call-backs.
+  const cbStore = new CallbackStore(redis, config.callbacks.keyPrefix, config.callbacks.retentionDays * 86_400_000);
+  // The manager wakes the dialer after a change; the dialer is built after the manager.
+  const wakeDialer: { dialer?: CallbackDialer } = {};
+  const hoursFor = loadQueueHours(config.callbacks.hoursFile);
+  const callbacks = new CallbackManager({ store: cbStore, clock, log, config: config.callbacks, hoursFor, acd, onChange: () => wakeDialer.dialer?.wake() });
+  const dialer = new CallbackDialer({
+    store: cbStore,
+    acd,
+    telephony,
+    clock,
+    log,
+    config: config.callbacks,
+    agentContact: async (agentId) => contacts.contactFor(agentId, (await acd.getAgent(agentId))?.uri),
+    hoursFor,
+    subscriber: redis.duplicate(),
+  });
+  wakeDialer.dialer = dialer;
+  await dialer.start();
+
+  // Engine and inbound calls.
+  const engine = new FlowEngine({
+    clock,
+    logger: log,
+    services: {
+      flows: registry,
+      http: fetchClient,
+      transferPolicy,
+      audioDir: config.flows.audioDir,
+      recordingsDir: config.flows.recordingsDir,
+      queues: new AcdQueueService({ acd, telephony, contacts, clock }),
+      callbacks,
+    },
+  });
+  const router = new CallRouter({
+    routes,
+    flows: registry,
+    engine,
+    logger: log,
+    observer: {
+      callStarted: () => metrics.activeCalls.inc(),
+      callEnded: (flowId, ended, trace) => {
+        metrics.activeCalls.dec();
+        metrics.recordCall(flowId, ended, trace);
+      },
+    },
+  });
+  telephony.onIncoming((call) => void router.handle(call));
+
+  // Admin API.
+  const app = await buildApi({
+    config: config.api,
+    logger: log,
+    clock,
+    services: {
+      flows: flowAdmin,
+      published: registry,
+      routes,
+      simulate: createSimulator(log),
+      calls: engine,
+      metrics,
+      readiness,
+      acd: acdApi(acd),
+      callbacks,
+    },
+  });
+  if (config.api.tokens.length === 0) log.warn('API_TOKENS is empty: every API route but /health answers 401');
+  await app.listen({ host: config.api.host, port: config.api.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.api.port;
+  log.info({ host: config.api.host, port, driver: config.service.telephonyDriver }, 'service started');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    apiUrl: `http://${config.api.host.includes(':') ? `[${config.api.host}]` : config.api.host}:${port}`,
+    sim,
+    registry,
+    stop(reason) {
+      stopping ??= (async () => {
+        log.info({ reason }, 'stopping');
+        const step = async (name: string, fn: () => Promise<unknown> | unknown): Promise<void> => {
+          try {
+            await fn();
+          } catch (err) {
+            log.error({ err, step: name }, 'shutdown step failed');
+          }
+        };
+        await step('api', () => app.close());
+        await step('watcher', () => watcher.stop());
+        // Stop taking calls; the drachtio driver lets calls in progress finish within its grace period.
+        await step('telephony', () => telephony.close());
+        await step('callbacks', () => dialer.stop());
+        await step('acd', () => acd.stop());
+        await step('registry', () => registry.stop());
+        await step('redis', () => redis.quit());
+        log.info('stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    // Configuration errors name the variable; they never carry secret values.
+    process.stderr.write(`configuration error: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  const logger = pino({
+    level: config.service.logLevel,
+    redact: { paths: ['req.headers.authorization', '*.token', '*.password', '*.secret', 'config.api.tokens'], censor: '[redacted]' },
+  });
+  let running: Running;
+  try {
+    running = await startService(config, logger);
+  } catch (err) {
+    logger.fatal({ err }, 'the service could not start');
+    process.exit(1);
+  }
+  const shutdown = (signal: string): void => {
+    const force = setTimeout(() => {
+      logger.error({ graceMs: config.service.shutdownGraceMs }, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, config.service.shutdownGraceMs + 5_000);
+    force.unref();
+    running.stop(signal).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+// Run only as the entry point (tests import startService).
+if (import.meta.url === `file://${process.argv[1]}`) void main();

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { announcementText, minutesPhrase, polishPlural } from '../../src/acd/announce.ts';
+import { estimateWaitMs } from '../../src/acd/ewt.ts';
+import { acdKeys, luaKeyFunctions, InvalidKeyPrefixError } from '../../src/acd/keys.ts';
+import { queuePeriodStats } from '../../src/acd/stats.ts';
+
+describe('announcements', () => {
+  it('uses Polish plural forms for minutes', () => {
+    const forms = [1, 2, 3, 4, 5, 11, 12, 14, 21, 22, 25, 102].map((n) => minutesPhrase('pl', n));
+    expect(forms).toEqual(['1 minuta', '2 minuty', '3 minuty', '4 minuty', '5 minut', '11 minut', '12 minut', '14 minut', '21 minut', '22 minuty', '25 minut', '102 minuty']);
+    expect(polishPlural(1, 'a', 'b', 'c')).toBe('a');
+    expect(minutesPhrase('en', 1)).toBe('1 minute');
+    expect(minutesPhrase('en', 7)).toBe('7 minutes');
+  });
+
+  it('speaks position and EWT in the call language', () => {
+    expect(announcementText({ language: 'pl', position: 3, ewtMs: 125_000 })).toEqual(['Twoje miejsce w kolejce: 3.', 'Szacowany czas oczekiwania: 3 minuty.']);
+    expect(announcementText({ language: 'en', position: 1, ewtMs: 30_000 })).toEqual(['You are number 1 in the queue.', 'The estimated waiting time is less than a minute.']);
+    expect(announcementText({ language: 'pl', ewtMs: 60_000 })).toEqual(['Szacowany czas oczekiwania: 1 minuta.']);
+    expect(announcementText({ language: 'de', position: 2, ewtMs: null })).toEqual(['You are number 2 in the queue.']);
+  });
+});
+
+describe('EWT', () => {
+  it('is position beyond the free agents × AHT / staffed agents', () => {
+    expect(estimateWaitMs({ position: 1, recentHandleMs: [], staffed: 2, available: 1 })).toBe(0);
+    expect(estimateWaitMs({ position: 4, recentHandleMs: [100_000, 200_000], staffed: 3, available: 1 })).toBe(150_000);
+    expect(estimateWaitMs({ position: 2, recentHandleMs: [], staffed: 1, available: 0, defaultHandleMs: 60_000 })).toBe(120_000);
+    expect(estimateWaitMs({ position: 2, recentHandleMs: [], staffed: 0, available: 0 })).toBeNull();
+  });
+});
+
+describe('keys', () => {
+  it('all share the prefix hash tag and the Lua builders mirror the TS ones', () => {
+    const k = acdKeys('ivr:{site}:');
+    expect(k.queueDay('sales', '2026-01-05')).toBe('ivr:{site}:st:q:sales:d:2026-01-05');
+    expect(k.inbox('i1')).toBe('ivr:{site}:inst:i1:inbox');
+    expect(luaKeyFunctions()).toContain('local function K_queueDay(a0, a1) return P .. "st:q:" .. tostring(a0) .. ":d:" .. tostring(a1) end');
+    expect(() => acdKeys('ivr:')).toThrow(InvalidKeyPrefixError);
+    expect(() => acdKeys('ivr:{}:')).toThrow(InvalidKeyPrefixError);
+  });
+});
+
+describe('service level', () => {
+  it('leaves short abandons out of the denominator', () => {
+    const s = queuePeriodStats({ answered: 8, answeredInSl: 6, abandoned: 4, shortAbandoned: 2, timedOut: 3 });
+    expect(s.serviceLevel).toBe(6 / 10);
+    expect(queuePeriodStats({}).serviceLevel).toBeNull();
+  });
+});
