@@ -233,6 +233,24 @@ describe('music on hold and recording', () => {
     expect(await done).toEqual({ kind: 'recorded', location: `/recordings/call-a-${clock.now()}.wav`, durationMs: 4520, terminator: '#' });
   });
 
+  it('keeps the message when the caller hangs up while recording (FreeSWITCH closes the file)', async () => {
+    const { call, endpoint, dialog, clock } = makeCall();
+    const done = call.record({ maxSeconds: 60, beep: false, terminators: '#', path: '/recordings/vm.wav' });
+    await settle();
+    expect(endpoint.current?.app).toBe('record');
+    await clock.advance(7000);
+    dialog.hangUp();
+    expect(await done).toEqual({ kind: 'recorded', location: '/recordings/vm.wav', durationMs: 7000, hungUp: true });
+  });
+
+  it('a hang-up before any message is not a recording', async () => {
+    const { call, dialog } = makeCall();
+    const done = call.record({ maxSeconds: 60, beep: false, terminators: '#', path: '/recordings/vm.wav' });
+    await settle();
+    dialog.hangUp();
+    await expect(done).rejects.toBeInstanceOf(CallHungUpError);
+  });
+
   it('reports an empty recording', async () => {
     const { call, endpoint } = makeCall();
     const done = call.record({ maxSeconds: 10, beep: false, terminators: '', path: '/tmp/x.wav' });

@@ -99,7 +99,7 @@ describe('set node', () => {
 
   it('rejects bad variable names and empty assignments by schema', () => {
     expect(issuesOf(flowOf({ s: { type: 'set', assign: { 'bad-name': 1 }, next: 'bye' }, bye: { type: 'hangup' } }))).toEqual([
-      'main.json: /nodes/s/assign: unknown property "bad-name"',
+      'main.json: /nodes/s/assign: invalid name "bad-name" (names must match ^[A-Za-z_][A-Za-z0-9_]*$)',
     ]);
     expect(issuesOf(flowOf({ s: { type: 'set', assign: {}, next: 'bye' }, bye: { type: 'hangup' } }))).toEqual([
       'main.json: /nodes/s/assign: must NOT have fewer than 1 properties',

@@ -48,6 +48,9 @@ type DigitOutcome =
   | { kind: 'noinput' }
   | { kind: 'incomplete'; digits: string };
 
+/** Shorter recordings cut by a hang-up are taken as empty (a click, not a message). */
+const MIN_HANGUP_RECORDING_MS = 1000;
+
 export class DrachtioCall implements Call {
   readonly ended: AbortSignal;
   readonly answered = true;
@@ -421,19 +424,33 @@ export class DrachtioCall implements Call {
 
   async record(options: RecordOptions): Promise<RecordResult> {
     const media = this.deps.media;
-    const r = await this.guard(options.signal, async (stop): Promise<RecordResult> => {
-      if (options.beep) await this.playOne({ kind: 'tone', tone: 'beep' });
-      if (stop.aborted) return { kind: 'empty' };
-      const location = options.path ?? `${media.recordingsPath.replace(/\/+$/, '')}/${this.info.id}-${this.deps.clock.now()}.wav`;
-      await this.exec('set', `playback_terminators=${options.terminators || 'none'}`);
-      const silence = options.silenceSeconds && options.silenceSeconds > 0 ? ` 200 ${Math.round(options.silenceSeconds)}` : '';
-      const evt = await this.exec('record', `${location} ${Math.max(1, Math.round(options.maxSeconds))}${silence}`);
-      if (!this.ended.aborted) await this.exec('set', 'playback_terminators=none');
-      const ms = headerNumber(evt.getHeader('variable_record_ms')) ?? (headerNumber(evt.getHeader('variable_record_seconds')) ?? 0) * 1000;
-      const terminator = evt.getHeader('variable_playback_terminator_used');
-      if (!(ms > 0)) return { kind: 'empty' };
-      return terminator ? { kind: 'recorded', location, durationMs: ms, terminator } : { kind: 'recorded', location, durationMs: ms };
-    });
+    // Set once FreeSWITCH starts recording: a caller who hangs up instead of
+    // pressing the terminator has still left a message (FreeSWITCH closes the
+    // file on hang-up), so it is returned rather than lost.
+    let started: { at: number; location: string } | undefined;
+    let r: RecordResult | Aborted;
+    try {
+      r = await this.guard(options.signal, async (stop): Promise<RecordResult> => {
+        if (options.beep) await this.playOne({ kind: 'tone', tone: 'beep' });
+        if (stop.aborted) return { kind: 'empty' };
+        const location = options.path ?? `${media.recordingsPath.replace(/\/+$/, '')}/${this.info.id}-${this.deps.clock.now()}.wav`;
+        await this.exec('set', `playback_terminators=${options.terminators || 'none'}`);
+        const silence = options.silenceSeconds && options.silenceSeconds > 0 ? ` 200 ${Math.round(options.silenceSeconds)}` : '';
+        started = { at: this.deps.clock.now(), location };
+        const evt = await this.exec('record', `${location} ${Math.max(1, Math.round(options.maxSeconds))}${silence}`);
+        if (!this.ended.aborted) await this.exec('set', 'playback_terminators=none');
+        const ms = headerNumber(evt.getHeader('variable_record_ms')) ?? (headerNumber(evt.getHeader('variable_record_seconds')) ?? 0) * 1000;
+        const terminator = evt.getHeader('variable_playback_terminator_used');
+        if (!(ms > 0)) return { kind: 'empty' };
+        return terminator ? { kind: 'recorded', location, durationMs: ms, terminator } : { kind: 'recorded', location, durationMs: ms };
+      });
+    } catch (err) {
+      if (err instanceof CallHungUpError && started) {
+        const durationMs = this.deps.clock.now() - started.at;
+        if (durationMs >= MIN_HANGUP_RECORDING_MS) return { kind: 'recorded', location: started.location, durationMs, hungUp: true };
+      }
+      throw err;
+    }
     return r === ABORTED ? { kind: 'aborted' } : r;
   }
 
