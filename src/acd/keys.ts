@@ -19,6 +19,7 @@
  * | `q:<queue>` | string | queue config JSON |
  * | `q:<queue>:members` | hash | agent id → "tier,position" |
  * | `q:<queue>:avail` | set | member agents currently `available` |
+ * | `q:<queue>:in` | set | member agents logged in (any state but `offline`) |
  * | `q:<queue>:wait` | zset | waiting entry ids, score = (100 − priority)·1e13 + arrival ms |
  * | `q:<queue>:rr` | string | round-robin: position of the last agent offered a call |
  * | `q:<queue>:prof` | hash | skill profile ("en=5,pl=3", "-" for none) → waiting entries with it |
@@ -48,6 +49,7 @@ const layout = {
   queue: ['q:', 0],
   members: ['q:', 0, ':members'],
   avail: ['q:', 0, ':avail'],
+  loggedIn: ['q:', 0, ':in'],
   waiting: ['q:', 0, ':wait'],
   rr: ['q:', 0, ':rr'],
   profiles: ['q:', 0, ':prof'],

@@ -5,7 +5,7 @@
  * the Telephony port, whispers to the agent, bridges, and hands the agent to
  * wrap-up. Every decision about who gets whom is made in Redis (AcdService).
  */
-import type { Call, Telephony } from '../telephony/port.ts';
+import type { Call, DialResult, Telephony } from '../telephony/port.ts';
 import { isHangup } from '../telephony/errors.ts';
 import type { AgentContactResolver } from '../telephony/agent-contacts.ts';
 import type { Clock, TimerHandle } from '../util/clock.ts';
@@ -195,13 +195,20 @@ export class AcdQueueService implements QueueService {
           await acd.releaseOffer(a.entryId, agentId, 'missed');
           return;
         }
-        const res = await this.telephony().dial({
-          to: uri,
-          callerId: req.call.info.from,
-          ringTimeoutMs: cfg.ringTimeoutSeconds * 1000,
-          headers: { 'X-Queue': req.queueId, 'X-Entry': a.entryId },
-          signal: dialSignal,
-        });
+        let res: DialResult;
+        try {
+          res = await this.telephony().dial({
+            to: uri,
+            callerId: req.call.info.from,
+            ringTimeoutMs: cfg.ringTimeoutSeconds * 1000,
+            headers: { 'X-Queue': req.queueId, 'X-Entry': a.entryId },
+            signal: dialSignal,
+          });
+        } catch (err) {
+          // A backend failure on one agent leg is that agent's miss, not the caller's end.
+          log.error({ err, agentId }, 'dialing the agent failed');
+          res = { ok: false, reason: 'failed' };
+        }
         if (res.ok) {
           if (!winner && !req.signal.aborted) {
             winner = { agentId, call: res.call };
@@ -247,10 +254,17 @@ export class AcdQueueService implements QueueService {
       log.info({ agentId }, 'agent hung up during the whisper; caller back in the queue at the same place');
       return { requeue: true };
     }
+    // When the agent hangs up first, end the bridge through its signal before the
+    // driver tears the caller down too: the port keeps both legs up on abort, so
+    // the flow can go on at `next` (e.g. a survey). The listener is added before
+    // bridge() adds its own, so it runs first.
+    const bridgeCtl = new AbortController();
+    const onAgentGone = (): void => bridgeCtl.abort();
+    agentCall.ended.addEventListener('abort', onAgentGone, { once: true });
     let endedBy: 'self' | 'other' | 'aborted';
     try {
       await req.call.stopMusicOnHold();
-      endedBy = (await req.call.bridge(agentCall, { signal: req.signal })).endedBy;
+      endedBy = (await req.call.bridge(agentCall, { signal: anySignal([req.signal, bridgeCtl.signal]) })).endedBy;
     } catch (err) {
       if (!isHangup(err)) {
         await acd.completeCall(a.entryId, agentId);
@@ -258,7 +272,10 @@ export class AcdQueueService implements QueueService {
         throw err;
       }
       endedBy = 'self';
+    } finally {
+      agentCall.ended.removeEventListener('abort', onAgentGone);
     }
+    if (endedBy === 'aborted' && agentCall.ended.aborted) endedBy = 'other';
     await acd.completeCall(a.entryId, agentId);
     if (!agentCall.ended.aborted) await agentCall.hangup('local').catch(() => undefined);
     const callerStillThere = endedBy === 'other' && !req.call.ended.aborted;

@@ -7,7 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+
+/** A standalone/Sentinel client or a Cluster client: the ACD's keys share one slot, so both work. */
+export type RedisClient = Redis | Cluster;
 import { luaKeyFunctions } from './keys.ts';
 
 export const SCRIPT_NAMES = [
@@ -38,14 +41,14 @@ function scriptSources(): Map<ScriptName, string> {
 }
 
 const commandName = (n: ScriptName): string => `acd_${n.replace(/-/g, '_')}`;
-const defined = new WeakSet<Redis>();
+const defined = new WeakSet<RedisClient>();
 
 export type ScriptReply = Array<string | number | null>;
 
 /** Runs script `name` with KEYS[1] = anchor and the given ARGV. */
 export type ScriptRunner = (name: ScriptName, anchor: string, argv: Array<string | number>) => Promise<ScriptReply>;
 
-export function scriptRunner(redis: Redis): ScriptRunner {
+export function scriptRunner(redis: RedisClient): ScriptRunner {
   if (!defined.has(redis)) {
     for (const [name, lua] of scriptSources()) redis.defineCommand(commandName(name), { numberOfKeys: 1, lua });
     defined.add(redis);

@@ -8,11 +8,11 @@
  * All decisions are made in Redis by the Lua scripts (store.ts); this class
  * only routes their results. See docs/acd.md.
  */
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { readFile } from 'node:fs/promises';
 import type { Clock, TimerHandle } from '../util/clock.ts';
 import type { AcdConfig } from '../config/acd.ts';
+import type { RedisClient } from './scripts.ts';
 import { AcdStore, type AgentStateRecord, type EnqueueResult, type EntryKind, type LeaveReason } from './store.ts';
 import { AcdError } from './errors.ts';
 import {
@@ -97,9 +97,10 @@ export interface EnqueueOptions {
 }
 
 export interface AcdServiceOptions {
-  redis: Redis;
+  /** ioredis client: standalone, Sentinel (`sentinels` option) or Cluster. */
+  redis: RedisClient;
   /** Dedicated connection for the blocking inbox read; default: redis.duplicate(). */
-  blockingRedis?: Redis;
+  blockingRedis?: RedisClient;
   config: AcdConfig;
   clock: Clock;
   log: Logger;
@@ -118,7 +119,7 @@ export class AcdService {
   private callbackHandler: CallbackAssignmentHandler | undefined;
   private heartbeatTimer: TimerHandle | undefined;
   private reapTimer: TimerHandle | undefined;
-  private blocking: Redis | undefined;
+  private blocking: RedisClient | undefined;
   private running = false;
   private inboxDone: Promise<void> = Promise.resolve();
   private readonly ownsBlocking: boolean;
@@ -227,7 +228,7 @@ export class AcdService {
     return r;
   }
 
-  private async readInbox(conn: Redis): Promise<void> {
+  private async readInbox(conn: RedisClient): Promise<void> {
     while (this.running) {
       let raw: string[];
       try {

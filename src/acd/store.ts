@@ -3,10 +3,9 @@
  * (scripts.ts); reads are plain commands or pipelines. No Node-side
  * read-modify-write. This module knows keys and replies, not calls or timers.
  */
-import type { Redis } from 'ioredis';
 import type { Clock } from '../util/clock.ts';
 import { acdKeys, type KeyBuilders } from './keys.ts';
-import { scriptRunner, type ScriptName, type ScriptReply, type ScriptRunner } from './scripts.ts';
+import { scriptRunner, type RedisClient, type ScriptName, type ScriptReply, type ScriptRunner } from './scripts.ts';
 import { AcdError, isAcdErrorCode } from './errors.ts';
 import { dayIn } from './time.ts';
 import { parseQueueConfig, type AgentConfig, type AgentState, type QueueConfig, AGENT_STATES } from './model.ts';
@@ -62,7 +61,7 @@ export class AcdStore {
   private readonly random: () => number;
 
   constructor(
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     private readonly options: StoreOptions,
   ) {
     this.keys = acdKeys(options.prefix);
@@ -333,7 +332,7 @@ export class AcdStore {
    * drains up to `batch` more without blocking (LPOP count, Redis ≥ 6.2), so a
    * backlog costs one round trip per batch, not per message.
    */
-  async popInbox(blocking: Redis, instanceId: string, timeoutSeconds: number, batch = 256): Promise<string[]> {
+  async popInbox(blocking: RedisClient, instanceId: string, timeoutSeconds: number, batch = 256): Promise<string[]> {
     const key = this.keys.inbox(instanceId);
     const first = await blocking.blpop(key, timeoutSeconds);
     if (!first) return [];

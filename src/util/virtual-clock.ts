@@ -24,7 +24,9 @@ const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 export class VirtualClock implements Clock {
   private time: number;
   private seq = 0;
-  private timers: Timer[] = [];
+  /** Binary min-heap by (at, seq); cancelled timers are dropped lazily. */
+  private heap: Timer[] = [];
+  private live = 0;
   private externals = 0;
   private auto: { stopped: boolean } | null = null;
   private activity = 0;
@@ -39,13 +41,14 @@ export class VirtualClock implements Clock {
 
   setTimer(ms: number, fn: () => void): TimerHandle {
     const t: Timer = { at: this.time + Math.max(0, ms), seq: this.seq++, fn, cancelled: false };
-    this.timers.push(t);
+    this.push(t);
+    this.live++;
     this.activity++;
     return {
       cancel: () => {
         if (!t.cancelled) {
           t.cancelled = true;
-          this.timers = this.timers.filter((x) => x !== t);
+          this.live--;
         }
       },
     };
@@ -68,7 +71,7 @@ export class VirtualClock implements Clock {
 
   /** Number of timers not yet fired. */
   pendingTimers(): number {
-    return this.timers.length;
+    return this.live;
   }
 
   /** Time of the next timer, if any. */
@@ -169,17 +172,51 @@ export class VirtualClock implements Clock {
   }
 
   private next(): Timer | undefined {
-    let best: Timer | undefined;
-    for (const t of this.timers) {
-      if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t;
-    }
-    return best;
+    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
+    return this.heap[0];
   }
 
+  /** Fires `t`, which must be the heap's top (as returned by next()). */
   private fire(t: Timer): void {
-    this.timers = this.timers.filter((x) => x !== t);
+    this.pop();
+    t.cancelled = true;
+    this.live--;
     this.time = Math.max(this.time, t.at);
     this.activity++;
     t.fn();
+  }
+
+  private static before(a: Timer, b: Timer): boolean {
+    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  }
+
+  private push(t: Timer): void {
+    const h = this.heap;
+    h.push(t);
+    let i = h.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!VirtualClock.before(h[i]!, h[parent]!)) break;
+      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      i = parent;
+    }
+  }
+
+  private pop(): void {
+    const h = this.heap;
+    const last = h.pop();
+    if (h.length === 0 || !last) return;
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && VirtualClock.before(h[l]!, h[m]!)) m = l;
+      if (r < h.length && VirtualClock.before(h[r]!, h[m]!)) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
   }
 }

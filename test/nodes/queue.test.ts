@@ -19,6 +19,7 @@ import { AcdService } from '../../src/acd/service.ts';
 import { AcdQueueService } from '../../src/acd/queue-runner.ts';
 import type { QueueConfigInput } from '../../src/acd/model.ts';
 import { agent, prefix, queue, silent, until } from '../acd/helpers.ts';
+import { runScenario } from '../support/flow-harness.ts';
 
 interface World {
   clock: VirtualClock;
@@ -138,7 +139,7 @@ const agentCall = (w: World, i = 0): SimCall => {
 };
 
 describe('queue node', () => {
-  it('connects the caller to an agent after a whisper; the agent goes to wrap-up when the call ends', async () => {
+  it('connects the caller to an agent after a whisper; when the agent hangs up, the agent goes to wrap-up and the flow continues at next', async () => {
     const w = await world(queue('support', { wrapUpSeconds: 15 }), [{ id: 'a1' }]);
     const { caller, done } = w.run({ ...flow({ data: { account: '{{vars.account}}' } }), variables: { account: '12345' } });
     await until(() => w.sim.dials.length === 1, 'agent dialed');
@@ -150,17 +151,16 @@ describe('queue node', () => {
     await w.clock.advance(60_000);
     agent.party.hangup();
     const result = await finish(w, done);
-    // The simulated driver (like the drachtio one) tears the caller down when the agent hangs up,
-    // so the flow ends here; with a driver that keeps the caller, the node takes `next` (see docs/acd.md).
-    expect(result.state.trace.map((t) => t.nodeId)).toEqual(['wait']);
+    // The caller stays on the line after the agent hangs up: the flow goes on at `next` (a survey).
+    expect(result.state.trace.map((t) => t.nodeId)).toEqual(['wait', 'survey', 'bye']);
+    expect(result.state.trace[0]!.outcome).toBe('next');
+    expect(heard(caller)).toContain('tts[pl]: Ankieta');
     expect(result.state.queue).toEqual({ queueId: 'support', agentId: 'a1' });
     expect((await w.acd.agentStatus('a1'))?.state).toBe('wrap-up');
     const st = (await w.acd.queueStatus('support')).today;
     expect(st).toMatchObject({ offered: 1, answered: 1, asaMs: 2_000 });
     expect(st.avgTalkMs).toBeGreaterThanOrEqual(60_000);
   });
-
-  it.todo('next: continues at `next` (survey) when the agent hangs up first — needs the port bridge to keep the caller up (reported)');
 
   it('ends the call when the caller hangs up during the agent call', async () => {
     const w = await world(queue('support', { wrapUpSeconds: 0 }), [{ id: 'a1' }]);
@@ -337,5 +337,28 @@ describe('queue node', () => {
     caller.party.hangup();
     await finish(w, done);
     expect((await w.acd.queueStatus('support')).waiting).toBe(0);
+  });
+
+  it('runs through the flow harness (runScenario) with agents on the simulated driver', async () => {
+    const w = await world(queue('support', { wrapUpSeconds: 20 }), [{ id: 'a1' }]);
+    let sim: SimTelephony | undefined;
+    const queues = new AcdQueueService({ acd: w.acd, telephony: () => sim!, contacts: staticContacts, clock: w.clock });
+    let result: Awaited<ReturnType<typeof runScenario>> | undefined;
+    void runScenario({
+      flow: { ...flow({ data: { account: '{{vars.account}}' } }), variables: { account: '777' } },
+      clock: w.clock,
+      services: { queues },
+      onSim: (s) => {
+        sim = s;
+        s.endpoint('sip:a1@agents.test', { answerAfterMs: 4_000, onAnswer: (party) => void w.clock.setTimer(30_000, () => party.hangup()) });
+      },
+    }).then((r) => (result = r));
+    await runUntil(w, () => result !== undefined, 'call over');
+    expect(result!.state.queue).toEqual({ queueId: 'support', agentId: 'a1' });
+    expect(result!.path).toEqual(['wait', 'survey', 'bye']);
+    expect(result!.heard).toContain('tts[pl]: Ankieta');
+    expect(sim!.dials.map((d) => `${d.to}:${d.outcome}`)).toEqual(['sip:a1@agents.test:answered']);
+    expect((await w.acd.agentStatus('a1'))?.state).toBe('wrap-up');
+    expect((await w.acd.queueStatus('support')).today).toMatchObject({ offered: 1, answered: 1, asaMs: 4_000 });
   });
 });

@@ -23,6 +23,7 @@ if op == 'delete' then
   for _, q in ipairs(redis.call('SMEMBERS', K_agentQueues(aid))) do
     redis.call('HDEL', K_members(q), aid)
     redis.call('SREM', K_avail(q), aid)
+    redis.call('SREM', K_loggedIn(q), aid)
   end
   redis.call('DEL', k, K_agentQueues(aid))
   redis.call('SREM', K_agents(), aid)
@@ -46,6 +47,7 @@ for _, q in ipairs(redis.call('SMEMBERS', K_agentQueues(aid))) do
   if not want[q] then
     redis.call('HDEL', K_members(q), aid)
     redis.call('SREM', K_avail(q), aid)
+    redis.call('SREM', K_loggedIn(q), aid)
     redis.call('SREM', K_agentQueues(aid), q)
   end
 end
@@ -53,6 +55,7 @@ for q, m in pairs(want) do
   redis.call('HSET', K_members(q), aid, string.format('%d,%d', m[2], m[3]))
   redis.call('SADD', K_agentQueues(aid), q)
   if st == 'available' then redis.call('SADD', K_avail(q), aid) end
+  if st ~= 'offline' then redis.call('SADD', K_loggedIn(q), aid) end
 end
 if st == 'available' then assign_agent(aid) end
 if created then return { 'OK', 'created' } end

@@ -17,12 +17,7 @@ local cfg = queue_cfg(qid)
 if not cfg then return { 'NO_QUEUE' } end
 if redis.call('EXISTS', K_entry(eid)) == 1 then return { 'DUPLICATE' } end
 if kind == 'call' then
-  local anyone = false
-  for _, aid in ipairs(redis.call('HKEYS', K_members(qid))) do
-    local st = redis.call('HGET', K_agent(aid), 'state')
-    if st and st ~= 'offline' then anyone = true break end
-  end
-  if not anyone then
+  if redis.call('SCARD', K_loggedIn(qid)) == 0 then
     qstat(qid, qday, 'rejectedNoAgents', 1)
     return { 'NO_AGENTS' }
   end

@@ -17,14 +17,10 @@ local MINUTE = math.floor(NOW / 60000)
 local DAY_TTL = 8 * 86400
 local MINUTE_TTL = 1800
 
--- Counter keys get their TTL once per script run, not once per increment.
-local expired = {}
+-- Counter keys get their TTL when a field is created (the first write of a
+-- key always creates one), not on every increment.
 local function bump(key, field, by, ttl)
-  redis.call('HINCRBY', key, field, by)
-  if not expired[key] then
-    redis.call('EXPIRE', key, ttl)
-    expired[key] = true
-  end
+  if redis.call('HINCRBY', key, field, by) == by then redis.call('EXPIRE', key, ttl) end
 end
 
 local function qstat(qid, qday, field, by)
@@ -109,16 +105,22 @@ local function transition(aid, to, extra)
       astat(aid, 'acwMs', NOW - since)
     end
   end
-  redis.call('HSET', k, 'state', to, 'since', NOW)
-  if #extra > 0 then redis.call('HSET', k, unpack(extra)) end
-  local queues = redis.call('SMEMBERS', K_agentQueues(aid))
-  if from == 'available' and to ~= 'available' then
-    for _, q in ipairs(queues) do redis.call('SREM', K_avail(q), aid) end
+  local wasAvail, isAvail = from == 'available', to == 'available'
+  local wasIn, isIn = from ~= 'offline', to ~= 'offline'
+  local fields = { 'state', to, 'since', NOW }
+  for i = 1, #extra do fields[#fields + 1] = extra[i] end
+  if isAvail and not wasAvail then
+    for _, v in ipairs({ 'availSince', NOW, 'reason', '', 'entry', '', 'inst', '' }) do fields[#fields + 1] = v end
   end
-  if to == 'available' and from ~= 'available' then
-    redis.call('HSET', k, 'availSince', NOW, 'reason', '', 'entry', '', 'inst', '')
+  redis.call('HSET', k, unpack(fields))
+  if wasAvail ~= isAvail or wasIn ~= isIn then
+    -- memberships (a:<id>:queues) and queue members are kept equal by config-agent
+    local queues = redis.call('SMEMBERS', K_agentQueues(aid))
     for _, q in ipairs(queues) do
-      if redis.call('HEXISTS', K_members(q), aid) == 1 then redis.call('SADD', K_avail(q), aid) end
+      if wasAvail and not isAvail then redis.call('SREM', K_avail(q), aid) end
+      if isAvail and not wasAvail then redis.call('SADD', K_avail(q), aid) end
+      if wasIn and not isIn then redis.call('SREM', K_loggedIn(q), aid) end
+      if isIn and not wasIn then redis.call('SADD', K_loggedIn(q), aid) end
     end
   end
   return from

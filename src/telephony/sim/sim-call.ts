@@ -379,9 +379,12 @@ export class SimCall implements Call {
     if (this.env.logger.isLevelEnabled('debug')) this.log.debug({ cause }, 'simulated call ended');
     if (this.op) this.stopOp(this.op, 'hangup');
     this.holdRelease();
-    const link = this.link;
     this.controller.abort(new CallHungUpError(this.info.id));
     this.emit('hangup', cause);
+    // Read after the abort and hang-up listeners ran: one of them may have
+    // ended the bridge on purpose (the queue node keeps the caller for the
+    // rest of the flow when the agent hangs up); then the peer stays up.
+    const link = this.link;
     const watchers = this.promptWatchers;
     this.promptWatchers = null;
     for (const w of watchers ?? []) w.reject(new CallHungUpError(this.info.id));

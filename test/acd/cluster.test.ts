@@ -1,0 +1,100 @@
+/**
+ * The same code on Redis Cluster: a one-node cluster (all 16384 slots on one
+ * node) started for this file. Redis checks in cluster mode that every key a
+ * script touches is in the slot of its declared key, so this proves that the
+ * hash-tagged prefix keeps each script in one slot.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Cluster, Redis } from 'ioredis';
+import { VirtualClock } from '../../src/util/virtual-clock.ts';
+import { AcdService } from '../../src/acd/service.ts';
+import { agent, queue, silent, until } from './helpers.ts';
+import type { Assignment } from '../../src/acd/service.ts';
+
+let child: ChildProcess;
+let dir: string;
+let port: number;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const p = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+beforeAll(async () => {
+  port = await freePort();
+  dir = mkdtempSync(join(tmpdir(), 'ivr-cluster-'));
+  child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-announce-ip', '127.0.0.1', '--cluster-config-file', join(dir, 'nodes.conf'), '--save', '', '--appendonly', 'no', '--dir', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (out.includes('Ready to accept connections')) resolve();
+    });
+    child.once('exit', (c) => reject(new Error(`redis-server (cluster) exited ${c}: ${out}`)));
+  });
+  const admin = new Redis(port, '127.0.0.1');
+  await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+  for (let i = 0; i < 500; i++) {
+    const info = String(await admin.call('CLUSTER', 'INFO'));
+    if (info.includes('cluster_state:ok')) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  admin.disconnect();
+});
+
+afterAll(async () => {
+  child?.kill('SIGTERM');
+  if (child) await new Promise((r) => child.once('exit', r));
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Redis Cluster', () => {
+  it('runs every script with the hash-tagged prefix', async () => {
+    const cluster = new Cluster([{ host: '127.0.0.1', port }]);
+    const clock = new VirtualClock();
+    const acd = new AcdService({
+      redis: cluster,
+      clock,
+      log: silent,
+      config: { keyPrefix: 'ivr:{site1}:', instanceId: 'c1', leaseMs: 15_000, heartbeatMs: 5_000, reapIntervalMs: 5_000, timeZone: 'Europe/Warsaw', queuesFile: '', agentsFile: '', defaultHandleSeconds: 180 },
+    });
+    try {
+      await acd.start();
+      await acd.putQueue(queue('q', { wrapUpSeconds: 5 }));
+      await acd.putAgent(agent('a1', ['q'], { en: 5 }));
+      await acd.login('a1');
+      const entryId = await acd.newEntryId();
+      const got: Assignment[] = [];
+      acd.awaitAssignments(entryId, (a) => got.push(a));
+      await acd.enqueue({ entryId, queueId: 'q', kind: 'call', priority: 1, skills: { en: 3 }, data: {} });
+      await until(() => got.length === 1, 'assignment delivered through the cluster');
+      await acd.store.connect(entryId, 'a1');
+      await clock.advance(10_000);
+      await acd.completeCall(entryId, 'a1');
+      await acd.pause('a1', 'break');
+      await acd.reapNow();
+      const s = await acd.queueStatus('q');
+      expect(s.today).toMatchObject({ offered: 1, answered: 1 });
+      expect(s.agents.paused).toBe(1);
+      await acd.deleteAgent('a1');
+      await acd.deleteQueue('q');
+    } finally {
+      await acd.halt();
+      cluster.disconnect();
+    }
+  });
+});
