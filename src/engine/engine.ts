@@ -264,7 +264,8 @@ export class FlowEngine {
 
   private context(call: Call, flow: FlowDocument, nodeId: string, state: CallState, flowLog: Logger, depth: number): NodeContext {
     const { clock, services } = this.options;
-    const engine = this;
+    const maxDepth = this.maxDepth;
+    const runFlow = this.runFlow.bind(this);
     const scope = (): TemplateScope => ({
       vars: state.vars,
       caller: { number: call.info.from },
@@ -306,10 +307,10 @@ export class FlowEngine {
       template,
       prompts: (p: Prompts | undefined) => promptList(p).map(toPrompt),
       async runSubflow(flowId: string): Promise<'returned' | 'ended'> {
-        if (depth + 1 > engine.maxDepth) throw new EngineFault(`subflows nested deeper than ${engine.maxDepth}`);
+        if (depth + 1 > maxDepth) throw new EngineFault(`subflows nested deeper than ${maxDepth}`);
         const sub = flowId === flow.id ? flow : services.flows.get(flowId);
         if (!sub) throw new EngineFault(`flow "${flowId}" is not published`);
-        const end = await engine.runFlow(call, sub, state, flowLog.child({ flowId: sub.id }), sub.start, depth + 1);
+        const end = await runFlow(call, sub, state, flowLog.child({ flowId: sub.id }), sub.start, depth + 1);
         state.currentFlowId = flow.id;
         state.currentNodeId = nodeId;
         if (end === 'returned' || end === 'completed') return 'returned';
