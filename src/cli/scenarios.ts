@@ -15,6 +15,7 @@ import { parseCallerAction, InputSyntaxError } from '../telephony/sim/input-synt
 import type { CallerAction } from '../telephony/sim/caller-script.ts';
 import { simulateFlow, type SimulationResult } from '../engine/simulate.ts';
 import { stubbedHttp } from '../engine/http-stub.ts';
+import { ScriptedCallbackService, ScriptedQueueService, type CallbackScript, type QueueScript } from '../engine/scripted-services.ts';
 import { VirtualClock } from '../util/virtual-clock.ts';
 import type { JsonValue } from '../engine/context.ts';
 import { parseFlowJson } from '../flows/loader.ts';
@@ -29,6 +30,28 @@ const CannedResponse = Obj({
   hang: Type.Optional(Type.Boolean({ description: 'never answer (tests the timeout)' })),
 });
 
+const QueueScriptSchema = Obj(
+  {
+    outcome: Type.Union(['served', 'timeout', 'full', 'noagents', 'key', 'callback', 'hangup'].map((o) => Type.Literal(o)), {
+      description: 'what happens in the queue',
+    }),
+    waitSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 86_400, description: 'seconds of music on hold first (default 30; 0 for full and noagents)' })),
+    agent: Type.Optional(Type.String({ minLength: 1, description: 'agent who answers (served)' })),
+    talkSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 86_400, description: 'seconds the agent talks before hanging up (served, default 120)' })),
+    key: Type.Optional(Type.String({ pattern: '^[0-9*#]$', description: 'exit key pressed (outcome key)' })),
+  },
+  { description: 'Scripted outcome of a queue node (no Redis needed)' },
+);
+
+const CallbackScriptSchema = Obj(
+  {
+    outcome: Type.Union(['accepted', 'declined', 'failed'].map((o) => Type.Literal(o)), { description: 'what the caller does when offered or asking for a call-back' }),
+    waitIsShort: Type.Optional(Type.Boolean({ description: 'the estimated wait is short: offers with a wait threshold are not made' })),
+    number: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { description: 'Scripted outcome of callback nodes (no Redis needed)' },
+);
+
 const Expectation = Obj({
   path: Type.Optional(Type.Array(Type.String(), { description: 'exact list of node ids visited' })),
   pathIncludes: Type.Optional(Type.Array(Type.String(), { description: 'node ids visited, in this order, others may come between' })),
@@ -39,6 +62,8 @@ const Expectation = Obj({
   ended: Type.Optional(Type.Union([Type.Literal('hangup'), Type.Literal('transferred'), Type.Literal('completed'), Type.Literal('error')])),
   language: Type.Optional(Type.String()),
   recordings: Type.Optional(Type.Integer({ minimum: 0, description: 'number of recordings made' })),
+  queued: Type.Optional(Type.Array(Type.String(), { description: 'queues entered, in order' })),
+  callbackOffers: Type.Optional(Type.Integer({ minimum: 0, description: 'number of call-back offers made (callback nodes run)' })),
 });
 
 const Scenario = Obj({
@@ -50,6 +75,8 @@ const Scenario = Obj({
   vars: Type.Optional(Type.Record(Type.String(), Json)),
   now: Type.Optional(Type.String({ description: 'ISO date-time of the call, e.g. 2026-01-05T10:00:00+01:00' })),
   http: Type.Optional(Type.Array(CannedResponse)),
+  queues: Type.Optional(Type.Record(Type.String(), QueueScriptSchema, { description: 'scripted outcome per queue id' })),
+  callback: Type.Optional(CallbackScriptSchema),
   input: Type.Array(Type.String(), { description: 'caller input steps: "1", "123#", "say:rozliczenia", "say:tak@0.3", "silence", "speak:5#", "hangup"' }),
   expect: Expectation,
 });
@@ -151,6 +178,8 @@ async function runOne(
   if (failures.length) return { file, name: sc.name, passed: false, failures };
   const http = stubbedHttp(sc.http ?? []);
   const clock = new VirtualClock(start);
+  const queues = new ScriptedQueueService((sc.queues ?? {}) as Record<string, QueueScript>, clock);
+  const callbacks = new ScriptedCallbackService(sc.callback as CallbackScript | undefined);
   const stop = clock.startAuto();
   let result: SimulationResult;
   try {
@@ -164,12 +193,13 @@ async function runOne(
       headers: sc.headers,
       vars: sc.vars,
       clock,
-      services: { http: http.client, transferPolicy },
+      services: { http: http.client, transferPolicy, queues, callbacks },
     });
   } finally {
     stop();
   }
   for (const u of http.unmatched) fail('/http', `unexpected HTTP request ${u} (add a canned response)`);
+  for (const q of queues.unscripted) fail('/queues', `the call entered queue "${q}", for which the scenario gives no outcome (add "queues": {"${q}": {"outcome": "served"}})`);
   const ex = sc.expect;
   const e = '/expect';
   if (ex.path && !same(result.path, ex.path)) fail(`${e}/path`, `path was ${JSON.stringify(result.path)}, expected ${JSON.stringify(ex.path)}`);
@@ -188,6 +218,11 @@ async function runOne(
   }
   if (ex.ended && result.ended !== ex.ended) fail(`${e}/ended`, `call ended by ${result.ended}, expected ${ex.ended}`);
   if (ex.language && result.state.language !== ex.language) fail(`${e}/language`, `language was ${result.state.language}, expected ${ex.language}`);
+  const queued = queues.entered.map((q) => q.queueId);
+  if (ex.queued && !same(queued, ex.queued)) fail(`${e}/queued`, `queues entered ${JSON.stringify(queued)}, expected ${JSON.stringify(ex.queued)}`);
+  if (ex.callbackOffers !== undefined && callbacks.offers.length !== ex.callbackOffers) {
+    fail(`${e}/callbackOffers`, `${callbacks.offers.length} call-back offer(s) made, expected ${ex.callbackOffers}`);
+  }
   if (ex.recordings !== undefined && result.state.recordings.length !== ex.recordings) {
     fail(`${e}/recordings`, `${result.state.recordings.length} recordings made, expected ${ex.recordings}`);
   }
