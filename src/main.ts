@@ -133,7 +133,17 @@ export async function startService(config: Config, logger: Logger, clock: Clock 
   // The manager wakes the dialer after a change; the dialer is built after the manager.
   const wakeDialer: { dialer?: CallbackDialer } = {};
   const hoursFor = loadQueueHours(config.callbacks.hoursFile);
-  const callbacks = new CallbackManager({ store: cbStore, clock, log, config: config.callbacks, hoursFor, acd, onChange: () => wakeDialer.dialer?.wake() });
+  const callbacks = new CallbackManager({
+    store: cbStore,
+    clock,
+    log,
+    config: config.callbacks,
+    hoursFor,
+    acd,
+    // The call-back node's "offer only when the wait is long" uses the ACD's estimate.
+    estimateWait: (queueId) => acd.estimateWait(queueId),
+    onChange: () => wakeDialer.dialer?.wake(),
+  });
   const dialer = new CallbackDialer({
     store: cbStore,
     acd,

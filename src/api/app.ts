@@ -99,7 +99,7 @@ export async function buildApi(options: BuildApiOptions): Promise<FastifyInstanc
   await app.register(routingRoutes, { routes: services.routes, published: services.published });
   await app.register(callRoutes, { calls: services.calls, clock: options.clock });
   await app.register(metricsRoutes, { metrics: services.metrics });
-  await app.register(queueRoutes, { acd: services.acd });
+  await app.register(queueRoutes, { acd: services.acd, callbacks: services.callbacks });
   await app.register(agentRoutes, { acd: services.acd });
   await app.register(callbackRoutes, { callbacks: services.callbacks });
   return app;

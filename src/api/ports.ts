@@ -120,4 +120,6 @@ export interface CallbacksApi {
   cancel(callbackId: string): Promise<CallbackRecord>;
   /** Throws CallbackError (… CALLBACK_INVALID_TIME). */
   reschedule(callbackId: string, at: number): Promise<CallbackRecord>;
+  /** Backlog per queue: pending (not finished), completed, failed, cancelled. */
+  stats(queueIds?: readonly string[]): Promise<Array<{ queueId: string; pending: number; completed: number; failed: number; cancelled: number }>>;
 }

@@ -32,6 +32,7 @@ describe('queues, agents and call-backs', () => {
     const stats = await svc.fetch('/queues/sales/stats', { token: TOKENS.supervisor });
     expect(stats.status).toBe(200);
     expect(stats.body).toMatchObject({ queueId: 'sales', waiting: 0, longestWaitSeconds: 0, today: expect.objectContaining({ offered: 0, answered: 0, abandoned: 0 }) });
+    if (svc.callbacks) expect(stats.body).toMatchObject({ callbacks: { pending: 0, completed: 0, failed: 0, cancelled: 0 } });
     expect((await svc.fetch('/queues/nosuch/stats')).status).toBe(404);
     expect((await svc.fetch('/queues/nosuch')).status).toBe(404);
     expect((await svc.fetch('/queues/sales', { method: 'DELETE' })).status).toBe(204);
@@ -96,6 +97,9 @@ describe('queues, agents and call-backs', () => {
     });
     const list = await svc.fetch('/callbacks?status=pending', { token: TOKENS.supervisor });
     expect(list.status).toBe(200);
+    // The backlog shows in the queue's statistics.
+    await svc.fetch('/queues/support', { method: 'PUT', body: { name: 'Support' } });
+    expect((await svc.fetch('/queues/support/stats', { token: TOKENS.supervisor })).body).toMatchObject({ callbacks: { pending: 1, completed: 0, failed: 0 } });
     expect((list.body as { callbacks: unknown[] }).callbacks).toEqual([expect.objectContaining({ id, number: '+48600100200', status: 'pending', data: { account: '42' } })]);
     expect((await svc.fetch(`/callbacks?queueId=sales`)).body).toEqual({ callbacks: [] });
 

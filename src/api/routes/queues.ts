@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { QueueConfig } from '../../acd/model.ts';
 import { ApiError, notFound } from '../errors.ts';
-import type { AcdApi } from '../ports.ts';
+import type { AcdApi, CallbacksApi } from '../ports.ts';
 import { Closed, EntityIdParam, errorResponses } from '../schemas.ts';
 import { acdNotConfigured } from './acd-errors.ts';
 
@@ -18,9 +18,15 @@ const QueueStats = Closed({
   agents: Type.Record(Type.String(), Type.Integer(), { description: 'Member agents per state' }),
   today: Figures,
   last15Minutes: Figures,
+  callbacks: Type.Optional(
+    Closed(
+      { pending: Type.Integer(), completed: Type.Integer(), failed: Type.Integer(), cancelled: Type.Integer() },
+      'Call-back backlog of the queue: pending (not finished yet), completed, failed, cancelled',
+    ),
+  ),
 });
 
-export const queueRoutes: FastifyPluginAsync<{ acd: AcdApi | undefined }> = async (app, { acd }) => {
+export const queueRoutes: FastifyPluginAsync<{ acd: AcdApi | undefined; callbacks?: CallbacksApi }> = async (app, { acd, callbacks }) => {
   const need = (): AcdApi => acd ?? (() => { throw acdNotConfigured(); })();
   const errs = (...s: number[]) => errorResponses(503, ...s);
 
@@ -64,6 +70,9 @@ export const queueRoutes: FastifyPluginAsync<{ acd: AcdApi | undefined }> = asyn
   }, async (request) => {
     const s = await need().queueStats(request.params.queueId);
     if (!s) throw notFound(`queue ${request.params.queueId}`);
-    return s;
+    if (!callbacks) return s;
+    const backlog = (await callbacks.stats([request.params.queueId]))[0];
+    const { pending = 0, completed = 0, failed = 0, cancelled = 0 } = backlog ?? {};
+    return { ...s, callbacks: { pending, completed, failed, cancelled } };
   });
 };
