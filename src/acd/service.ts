@@ -506,6 +506,8 @@ export class AcdService {
         if (!wantQ.has(id)) await this.store.deleteQueue(id).catch((e: unknown) => refused.push(`queue ${id}: ${String(e)}`));
       }
     }
+    // Flow validation reads the known queue ids: they must include these at once.
+    await this.refreshQueueIds();
     return { refused };
   }
 
