@@ -20,8 +20,8 @@ import { createFlowValidator } from './flows/store/validator.ts';
 import { createDestinationPolicy } from './flows/destination-policy.ts';
 import { RouteTable } from './routing/route-table.ts';
 import { CallRouter } from './routing/call-router.ts';
+import { createFetchHttpClient } from './engine/nodes/http.ts';
 import { FlowEngine } from './engine/engine.ts';
-import type { HttpClient } from './engine/context.ts';
 import { AcdService } from './acd/service.ts';
 import { AcdQueueService } from './acd/queue-runner.ts';
 import { CallbackStore } from './callbacks/store.ts';
@@ -54,11 +54,6 @@ export function redisOptions(config: RedisConfig): RedisOptions {
   }
   return { ...common, host: url.hostname, port: url.port ? Number(url.port) : 6379 };
 }
-
-const fetchClient: HttpClient = async (url, init) => {
-  const res = await fetch(url, init);
-  return { status: res.status, text: () => res.text() };
-};
 
 export interface Running {
   /** Base URL of the admin API as listening (port 0 in the config picks a free port). */
@@ -164,9 +159,14 @@ export async function startService(config: Config, logger: Logger, clock: Clock 
     logger: log,
     services: {
       flows: registry,
-      http: fetchClient,
+      // No redirects, answers capped at 1 MiB, secrets never logged.
+      http: createFetchHttpClient(),
       transferPolicy,
-      audioDir: config.flows.audioDir,
+      // Relative audio paths go to the driver as written: the media server
+      // resolves them in its own audio folder (drachtio: AUDIO_PATH, where
+      // compose mounts ivr-flows/audio). FLOWS_AUDIO_DIR is only where flow
+      // validation looks for the files.
+      audioDir: '',
       recordingsDir: config.flows.recordingsDir,
       queues: new AcdQueueService({ acd, telephony, contacts, clock }),
       callbacks,

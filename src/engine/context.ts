@@ -68,7 +68,11 @@ export interface EngineServices {
   flows: { get(flowId: string): FlowDocument | undefined };
   http: HttpClient;
   transferPolicy: DestinationPolicy;
-  /** Directory of audio files referenced by flows (ivr-flows/audio). */
+  /**
+   * Prefix for relative audio paths handed to the driver; '' passes them as
+   * written, for the media server to resolve in its own audio folder (the
+   * drachtio driver prefixes AUDIO_PATH). Absolute paths are never changed.
+   */
   audioDir: string;
   /** Directory where recordings go (drivers may store elsewhere and report the location). */
   recordingsDir: string;
