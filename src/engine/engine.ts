@@ -12,7 +12,7 @@ import type { Call, Prompt } from '../telephony/port.ts';
 import { CallHungUpError } from '../telephony/errors.ts';
 import type { Clock } from '../util/clock.ts';
 import type { FlowDocument, FlowNode } from '../flows/flow-schema.ts';
-import { promptList, type LocalizedText, type PromptSpec, type Prompts } from '../flows/common.ts';
+import { type LocalizedText, type PromptSpec, type Prompts } from '../flows/common.ts';
 import { nodeDefinitions, type NodeType } from '../flows/nodes/index.ts';
 import type { NodeDefinition } from '../flows/node-definition.ts';
 import { nodeHandlers } from './nodes/index.ts';
@@ -88,10 +88,18 @@ export class FlowEngine {
   private readonly active = new Map<string, { call: Call; state: CallState; flowId: string; startedAt: number }>();
   private readonly maxSteps: number;
   private readonly maxDepth: number;
+  /** What node contexts need to run a subflow (shared by every node of every call). */
+  private readonly subflows: SubflowRunner;
 
   constructor(private readonly options: EngineOptions) {
     this.maxSteps = options.maxSteps ?? 10_000;
     this.maxDepth = options.maxSubflowDepth ?? 8;
+    this.subflows = {
+      clock: options.clock,
+      services: options.services,
+      maxDepth: this.maxDepth,
+      runFlow: (call, flow, state, log, firstNode, depth) => this.runFlow(call, flow, state, log, firstNode, depth),
+    };
   }
 
   activeCalls(): ActiveCallView[] {
@@ -126,7 +134,7 @@ export class FlowEngine {
       currentFlowId: flow.id,
       currentNodeId: null,
     };
-    const log = this.options.logger.child({ callId: call.info.id, flowId: flow.id });
+    const log = childLogger(this.options.logger, { callId: call.info.id, flowId: flow.id });
     const startedAt = clock.now();
     this.active.set(call.info.id, { call, state, flowId: flow.id, startedAt });
     log.info({ from: call.info.from, to: call.info.to }, 'call started');
@@ -181,7 +189,7 @@ export class FlowEngine {
       state.currentFlowId = current.id;
       state.currentNodeId = nodeId;
       const startedAt = clock.now();
-      const ctx = this.context(call, current, nodeId, state, flowLog, depth);
+      const ctx = new NodeRun(this.subflows, call, current, nodeId, state, flowLog, depth);
       let outcome: NodeOutcome;
       try {
         const handler = nodeHandlers[node.type as NodeType] as NodeHandler<FlowNode>;
@@ -197,9 +205,9 @@ export class FlowEngine {
         state.trace.push({ flowId: current.id, nodeId, type: node.type, at: startedAt, durationMs: clock.now() - startedAt, outcome: 'hangup' });
         return 'hangup';
       }
-      const entry = { flowId: current.id, nodeId, type: node.type, at: startedAt, durationMs: clock.now() - startedAt };
+      const durationMs = clock.now() - startedAt;
       if ('exit' in outcome) {
-        state.trace.push({ ...entry, outcome: outcome.exit });
+        state.trace.push({ flowId: current.id, nodeId, type: node.type, at: startedAt, durationMs, outcome: outcome.exit });
         const target = exitsOf(node).get(outcome.exit);
         if (target === undefined) {
           if (outcome.exit === 'next') return 'returned';
@@ -214,16 +222,16 @@ export class FlowEngine {
         inErrorHandler = inErrorHandler && target !== current.start;
         nodeId = target;
       } else if ('error' in outcome) {
-        state.trace.push({ ...entry, outcome: 'error', detail: errorText(outcome.error) });
+        state.trace.push({ flowId: current.id, nodeId, type: node.type, at: startedAt, durationMs, outcome: 'error', detail: errorText(outcome.error) });
         const next = this.errorTarget(node, current, inErrorHandler, ctx.log, outcome.error);
         if (next === undefined) return this.failCall(call, state, ctx.log);
         inErrorHandler = inErrorHandler || next === current.onError;
         nodeId = next;
       } else if ('end' in outcome) {
-        state.trace.push({ ...entry, outcome: outcome.end });
+        state.trace.push({ flowId: current.id, nodeId, type: node.type, at: startedAt, durationMs, outcome: outcome.end });
         return outcome.end;
       } else if ('goto' in outcome) {
-        state.trace.push({ ...entry, outcome: 'goto', detail: `${outcome.goto.flowId}${outcome.goto.nodeId ? '#' + outcome.goto.nodeId : ''}` });
+        state.trace.push({ flowId: current.id, nodeId, type: node.type, at: startedAt, durationMs, outcome: 'goto', detail: `${outcome.goto.flowId}${outcome.goto.nodeId ? '#' + outcome.goto.nodeId : ''}` });
         const target = outcome.goto.flowId === current.id ? current : this.options.services.flows.get(outcome.goto.flowId);
         if (!target) {
           const next = this.errorTarget(node, current, inErrorHandler, ctx.log, new EngineFault(`flow "${outcome.goto.flowId}" is not published`));
@@ -232,11 +240,11 @@ export class FlowEngine {
           continue;
         }
         current = target;
-        flowLog = callLog.child({ flowId: current.id });
+        flowLog = childLogger(callLog, { flowId: current.id });
         nodeId = outcome.goto.nodeId ?? current.start;
         inErrorHandler = false;
       } else {
-        state.trace.push({ ...entry, outcome: 'return' });
+        state.trace.push({ flowId: current.id, nodeId, type: node.type, at: startedAt, durationMs, outcome: 'return' });
         return 'returned';
       }
     }
@@ -261,63 +269,114 @@ export class FlowEngine {
     await this.apologise(call, state.language, log);
     return 'error';
   }
+}
 
-  private context(call: Call, flow: FlowDocument, nodeId: string, state: CallState, flowLog: Logger, depth: number): NodeContext {
-    const { clock, services } = this.options;
-    const maxDepth = this.maxDepth;
-    const runFlow = this.runFlow.bind(this);
-    const scope = (): TemplateScope => ({
+/** Engine parts a node context uses. */
+interface SubflowRunner {
+  readonly clock: Clock;
+  readonly services: EngineServices;
+  readonly maxDepth: number;
+  runFlow(call: Call, flow: FlowDocument, state: CallState, log: Logger, firstNode: string, depth: number): Promise<RunEnd>;
+}
+
+/**
+ * A child logger with `bindings`; a silent logger is returned as is (its
+ * children would log nothing either, and a pino child costs an allocation and
+ * a serialisation of the bindings per node run).
+ */
+function childLogger(log: Logger, bindings: Record<string, string>): Logger {
+  return log.level === 'silent' ? log : log.child(bindings);
+}
+
+/** The NodeContext of one node run: methods on the prototype, no closures per node. */
+class NodeRun implements NodeContext {
+  readonly clock: Clock;
+  readonly services: EngineServices;
+  readonly signal: AbortSignal;
+  private logger: Logger | undefined;
+
+  constructor(
+    private readonly engine: SubflowRunner,
+    readonly call: Call,
+    readonly flow: FlowDocument,
+    readonly nodeId: string,
+    readonly state: CallState,
+    private readonly flowLog: Logger,
+    private readonly depth: number,
+  ) {
+    this.clock = engine.clock;
+    this.services = engine.services;
+    this.signal = call.ended;
+  }
+
+  /** Created on first use: most node runs log nothing at the configured level. */
+  get log(): Logger {
+    this.logger ??= childLogger(this.flowLog, { nodeId: this.nodeId });
+    return this.logger;
+  }
+
+  template(s: string): string {
+    return s.includes('{{') ? expandTemplate(s, this.scope()) : s;
+  }
+
+  text(t: LocalizedText): string {
+    return this.template(this.pick(t));
+  }
+
+  prompts(p: Prompts | undefined): Prompt[] {
+    if (p === undefined) return [];
+    if (!Array.isArray(p)) return [this.toPrompt(p)];
+    const out: Prompt[] = new Array<Prompt>(p.length);
+    for (let i = 0; i < p.length; i++) out[i] = this.toPrompt(p[i]!);
+    return out;
+  }
+
+  async runSubflow(flowId: string): Promise<'returned' | 'ended'> {
+    const { maxDepth, services } = this.engine;
+    const { call, flow, state } = this;
+    if (this.depth + 1 > maxDepth) throw new EngineFault(`subflows nested deeper than ${maxDepth}`);
+    const sub = flowId === flow.id ? flow : services.flows.get(flowId);
+    if (!sub) throw new EngineFault(`flow "${flowId}" is not published`);
+    const end = await this.engine.runFlow(call, sub, state, childLogger(this.flowLog, { flowId: sub.id }), sub.start, this.depth + 1);
+    state.currentFlowId = flow.id;
+    state.currentNodeId = this.nodeId;
+    if (end === 'returned' || end === 'completed') return 'returned';
+    if (end === 'error' && !call.ended.aborted) throw new EngineFault(`subflow "${flowId}" failed`);
+    return 'ended';
+  }
+
+  private scope(): TemplateScope {
+    const { call, state } = this;
+    return {
       vars: state.vars,
       caller: { number: call.info.from },
       call: { id: call.info.id, dialed: call.info.to, language: state.language },
       headers: call.info.headers as Record<string, string>,
-    });
-    const template = (s: string): string => expandTemplate(s, scope());
-    const pick = (t: LocalizedText): string => {
-      if (typeof t === 'string') return t;
-      return t[state.language] ?? t[state.language.slice(0, 2)] ?? t[flow.defaultLanguage] ?? Object.values(t)[0] ?? '';
     };
-    const text = (t: LocalizedText): string => template(pick(t));
-    const audio = (p: string): string => (isAbsolute(p) || !services.audioDir ? p : join(services.audioDir, p));
-    const toPrompt = (p: PromptSpec): Prompt => {
-      if (typeof p === 'string') return { kind: 'tts', text: template(p), language: state.language };
-      if ('say' in p) {
-        const language = p.language ?? state.language;
-        const said = p.language && typeof p.say !== 'string' ? (p.say[p.language] ?? text(p.say)) : text(p.say);
-        return { kind: 'tts', text: template(said), language, ...(p.voice ? { voice: p.voice } : {}) };
-      }
-      if ('file' in p) return { kind: 'file', path: audio(text(p.file)) };
-      if ('tone' in p) return { kind: 'tone', tone: p.tone, ...(p.durationMs ? { durationMs: p.durationMs } : {}) };
-      return { kind: 'silence', ms: p.silenceMs };
-    };
-    let log: Logger | undefined;
-    return {
-      call,
-      clock,
-      get log() {
-        log ??= flowLog.child({ nodeId });
-        return log;
-      },
-      signal: call.ended,
-      flow,
-      nodeId,
-      state,
-      services,
-      text,
-      template,
-      prompts: (p: Prompts | undefined) => promptList(p).map(toPrompt),
-      async runSubflow(flowId: string): Promise<'returned' | 'ended'> {
-        if (depth + 1 > maxDepth) throw new EngineFault(`subflows nested deeper than ${maxDepth}`);
-        const sub = flowId === flow.id ? flow : services.flows.get(flowId);
-        if (!sub) throw new EngineFault(`flow "${flowId}" is not published`);
-        const end = await runFlow(call, sub, state, flowLog.child({ flowId: sub.id }), sub.start, depth + 1);
-        state.currentFlowId = flow.id;
-        state.currentNodeId = nodeId;
-        if (end === 'returned' || end === 'completed') return 'returned';
-        if (end === 'error' && !call.ended.aborted) throw new EngineFault(`subflow "${flowId}" failed`);
-        return 'ended';
-      },
-    };
+  }
+
+  private pick(t: LocalizedText): string {
+    if (typeof t === 'string') return t;
+    const language = this.state.language;
+    return t[language] ?? t[language.slice(0, 2)] ?? t[this.flow.defaultLanguage] ?? Object.values(t)[0] ?? '';
+  }
+
+  private audio(p: string): string {
+    const dir = this.services.audioDir;
+    return isAbsolute(p) || !dir ? p : join(dir, p);
+  }
+
+  private toPrompt(p: PromptSpec): Prompt {
+    if (typeof p === 'string') return { kind: 'tts', text: this.template(p), language: this.state.language };
+    if ('say' in p) {
+      const language = p.language ?? this.state.language;
+      const said = p.language && typeof p.say !== 'string' ? (p.say[p.language] ?? this.text(p.say)) : this.text(p.say);
+      const text = this.template(said);
+      return p.voice ? { kind: 'tts', text, language, voice: p.voice } : { kind: 'tts', text, language };
+    }
+    if ('file' in p) return { kind: 'file', path: this.audio(this.text(p.file)) };
+    if ('tone' in p) return p.durationMs ? { kind: 'tone', tone: p.tone, durationMs: p.durationMs } : { kind: 'tone', tone: p.tone };
+    return { kind: 'silence', ms: p.silenceMs };
   }
 }
 

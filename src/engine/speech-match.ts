@@ -91,6 +91,23 @@ function contentWords(text: string, rules: LanguageRules): string[] {
   return content.length > 0 ? content : words;
 }
 
+/** Content words of flow phrases, by rules: phrases come from flows and repeat on every call. */
+const phraseCache = new Map<LanguageRules, Map<string, readonly string[]>>();
+/** Bound on cached phrases per language (flows are edited; old phrases must not pile up forever). */
+const PHRASE_CACHE_MAX = 10_000;
+
+function phraseWords(phrase: string, rules: LanguageRules): readonly string[] {
+  let cache = phraseCache.get(rules);
+  if (!cache) phraseCache.set(rules, (cache = new Map()));
+  let words = cache.get(phrase);
+  if (!words) {
+    if (cache.size >= PHRASE_CACHE_MAX) cache.clear();
+    words = contentWords(phrase, rules);
+    cache.set(phrase, words);
+  }
+  return words;
+}
+
 function commonPrefix(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   let i = 0;
@@ -119,14 +136,14 @@ function phraseScore(phrase: readonly string[], utterance: readonly string[], ru
   for (const word of phrase) {
     let best = 0;
     let bestAt = -1;
-    utterance.forEach((u, i) => {
-      if (used.has(i)) return;
-      const s = wordScore(word, u, rules);
+    for (let i = 0; i < utterance.length; i++) {
+      if (used.has(i)) continue;
+      const s = wordScore(word, utterance[i]!, rules);
       if (s > best) {
         best = s;
         bestAt = i;
       }
-    });
+    }
     if (bestAt >= 0) used.add(bestAt);
     total += best;
   }
@@ -149,7 +166,7 @@ export function matchChoice(
   if (said.length === 0) return undefined;
 
   const scores = choices.map((phrases) =>
-    phrases.reduce((best, p) => Math.max(best, phraseScore(contentWords(p, rules), said, rules)), 0),
+    phrases.reduce((best, p) => Math.max(best, phraseScore(phraseWords(p, rules), said, rules)), 0),
   );
   let bestIndex = -1;
   for (let i = 0; i < scores.length; i++) {

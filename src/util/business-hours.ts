@@ -158,7 +158,24 @@ interface LocalTime {
 
 const WEEKDAY_INDEX: Record<string, number> = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 4, Sat: 5, Sun: 6 };
 
+/** The last whole second computed per time zone: calls arriving together ask for the same second. */
+const lastSecond = new Map<string, { second: number; time: LocalTime }>();
+
 function localTime(timeZone: string, atMs: number): LocalTime {
+  const second = Math.floor(atMs / 1000);
+  const ms = Math.trunc(atMs - second * 1000);
+  const hit = lastSecond.get(timeZone);
+  if (hit && hit.second === second) {
+    const t = hit.time;
+    return { year: t.year, month: t.month, day: t.day, weekday: t.weekday, minute: t.minute, asUtc: t.asUtc + ms };
+  }
+  const time = localTimeOfSecond(timeZone, second * 1000);
+  lastSecond.set(timeZone, { second, time });
+  return { ...time, asUtc: time.asUtc + ms };
+}
+
+/** Local time of a whole second (`atMs` a multiple of 1000). */
+function localTimeOfSecond(timeZone: string, atMs: number): LocalTime {
   const parts = formatter(timeZone).formatToParts(new Date(atMs));
   let year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, weekday = 0;
   for (const p of parts) {
@@ -173,8 +190,7 @@ function localTime(timeZone: string, atMs: number): LocalTime {
       default: break;
     }
   }
-  const ms = ((atMs % 1000) + 1000) % 1000;
-  return { year, month, day, weekday, minute: hour * 60 + minute, asUtc: Date.UTC(year, month - 1, day, hour, minute, second, ms) };
+  return { year, month, day, weekday, minute: hour * 60 + minute, asUtc: Date.UTC(year, month - 1, day, hour, minute, second) };
 }
 
 const DAY_MS = 86_400_000;

@@ -12,11 +12,22 @@
  */
 import { sleepOn, type Clock, type TimerHandle } from './clock.ts';
 
-interface Timer {
-  at: number;
-  seq: number;
-  fn: () => void;
-  cancelled: boolean;
+/** A scheduled timer; it is its own handle (no closure per timer). */
+class Timer implements TimerHandle {
+  cancelled = false;
+  constructor(
+    private readonly counter: { live: number },
+    readonly at: number,
+    readonly seq: number,
+    readonly fn: () => void,
+  ) {}
+
+  cancel(): void {
+    if (!this.cancelled) {
+      this.cancelled = true;
+      this.counter.live--;
+    }
+  }
 }
 
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -26,7 +37,8 @@ export class VirtualClock implements Clock {
   private seq = 0;
   /** Binary min-heap by (at, seq); cancelled timers are dropped lazily. */
   private heap: Timer[] = [];
-  private live = 0;
+  /** Timers not yet fired nor cancelled (shared with the timers, which count their cancellation). */
+  private readonly counts = { live: 0 };
   private externals = 0;
   private auto: { stopped: boolean } | null = null;
   private activity = 0;
@@ -40,18 +52,11 @@ export class VirtualClock implements Clock {
   }
 
   setTimer(ms: number, fn: () => void): TimerHandle {
-    const t: Timer = { at: this.time + Math.max(0, ms), seq: this.seq++, fn, cancelled: false };
+    const t = new Timer(this.counts, this.time + Math.max(0, ms), this.seq++, fn);
     this.push(t);
-    this.live++;
+    this.counts.live++;
     this.activity++;
-    return {
-      cancel: () => {
-        if (!t.cancelled) {
-          t.cancelled = true;
-          this.live--;
-        }
-      },
-    };
+    return t;
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -71,7 +76,7 @@ export class VirtualClock implements Clock {
 
   /** Number of timers not yet fired. */
   pendingTimers(): number {
-    return this.live;
+    return this.counts.live;
   }
 
   /** Time of the next timer, if any. */
@@ -117,58 +122,93 @@ export class VirtualClock implements Clock {
 
   /**
    * Auto-advance: whenever nothing has happened for `idleTurns` event-loop
-   * turns and no external work is in flight, jump to the next timer.
+   * turns and no external work is in flight, jump to the next timer. Every
+   * timer due at that same instant fires in that one turn of the event loop,
+   * each in its own immediate callback, so the promise continuations of one
+   * run before the next fires (as with real timers due together).
    * Returns a function that stops it.
    */
   startAuto(idleTurns = 4): () => void {
     this.stopAuto();
     const state = { stopped: false };
     this.auto = state;
-    void (async () => {
-      let idle = 0;
-      let seen = this.activity;
-      let realMark = performance.now();
-      while (!state.stopped) {
-        await turn();
-        if (this.externals > 0) {
-          // Real work in flight (network I/O): virtual time follows real time, so
-          // a timeout guarding that work still fires, at its real moment.
-          await new Promise((r) => setTimeout(r, 2));
-          const now = performance.now();
-          const due = this.time + (now - realMark);
-          realMark = now;
-          const t = this.next();
-          if (t && t.at <= due) this.fire(t);
-          else this.time = due;
-          seen = this.activity;
-          idle = 0;
-          continue;
-        }
-        realMark = performance.now();
-        if (this.activity !== seen) {
-          seen = this.activity;
-          idle = 0;
-          continue;
-        }
-        idle++;
-        if (idle < idleTurns) continue;
-        const t = this.next();
-        if (t) {
-          this.fire(t);
-          seen = this.activity;
-          idle = 0;
-        } else {
-          // Nothing scheduled: wait a real moment instead of spinning.
-          await new Promise((r) => setTimeout(r, 1));
-        }
+    let idle = 0;
+    let seen = this.activity;
+    /** Real time when the current stretch of external work was first seen; null when there is none. */
+    let realMark: number | null = null;
+    let jumpAt = 0;
+    const fireDue = (): void => {
+      if (state.stopped) return;
+      const t = this.next();
+      if (t && t.at <= jumpAt) this.fire(t);
+    };
+    const tick = (): void => {
+      if (state.stopped) return;
+      if (this.externals > 0) {
+        // Real work in flight (network I/O): virtual time follows real time, so
+        // a timeout guarding that work still fires, at its real moment.
+        realMark ??= performance.now();
+        setTimeout(followReal, 2);
+        return;
       }
-    })();
+      realMark = null;
+      if (this.activity !== seen) {
+        seen = this.activity;
+        idle = 0;
+        setImmediate(tick);
+        return;
+      }
+      if (++idle < idleTurns) {
+        setImmediate(tick);
+        return;
+      }
+      const t = this.next();
+      if (!t) {
+        // Nothing scheduled: wait a real moment instead of spinning.
+        setTimeout(tick, 1);
+        return;
+      }
+      jumpAt = t.at;
+      this.fire(t);
+      for (let n = this.countDue(jumpAt); n > 0; n--) setImmediate(fireDue);
+      seen = this.activity;
+      idle = 0;
+      setImmediate(tick);
+    };
+    const followReal = (): void => {
+      if (state.stopped) return;
+      const now = performance.now();
+      const due = this.time + (now - (realMark ?? now));
+      realMark = now;
+      const t = this.next();
+      if (t && t.at <= due) this.fire(t);
+      else this.time = due;
+      seen = this.activity;
+      idle = 0;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
     return () => this.stopAuto();
   }
 
   stopAuto(): void {
     if (this.auto) this.auto.stopped = true;
     this.auto = null;
+  }
+
+  /** How many heap entries (live or cancelled) are due at or before `at`: the subtree of the root they form. */
+  private countDue(at: number): number {
+    const h = this.heap;
+    let n = 0;
+    const stack = h.length > 0 && h[0]!.at <= at ? [0] : [];
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      n++;
+      const l = 2 * i + 1;
+      if (l < h.length && h[l]!.at <= at) stack.push(l);
+      if (l + 1 < h.length && h[l + 1]!.at <= at) stack.push(l + 1);
+    }
+    return n;
   }
 
   private next(): Timer | undefined {
@@ -180,7 +220,7 @@ export class VirtualClock implements Clock {
   private fire(t: Timer): void {
     this.pop();
     t.cancelled = true;
-    this.live--;
+    this.counts.live--;
     this.time = Math.max(this.time, t.at);
     this.activity++;
     t.fn();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describePrompt, promptMs } from '../../src/telephony/sim/describe-prompt.ts';
+import { describePrompt, promptMs, speechMs } from '../../src/telephony/sim/describe-prompt.ts';
 
 describe('describePrompt', () => {
   it('names each kind of prompt in the fixed format', () => {
@@ -18,5 +18,11 @@ describe('describePrompt', () => {
     expect(promptMs({ kind: 'tone', tone: 'beep' }, none)).toBe(500);
     expect(promptMs({ kind: 'tone', tone: 'busy', durationMs: 3000 }, none)).toBe(3000);
     expect(promptMs({ kind: 'silence', ms: 750 }, none)).toBe(750);
+  });
+
+  it('times speech by characters, not UTF-16 units: Polish letters and emoji count once', () => {
+    expect(speechMs('ąęłśżźćńó'.repeat(2))).toBe(18 * 60);
+    expect(speechMs('😀'.repeat(10))).toBe(600);
+    expect(speechMs('a\ud800b'.repeat(4))).toBe(12 * 60);
   });
 });

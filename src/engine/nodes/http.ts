@@ -176,9 +176,18 @@ export const runHttp: NodeHandler<HttpNode> = async (node, ctx) => {
   }
 
   const timeoutMs = Math.round((node.timeoutSeconds ?? 5) * 1000);
-  const deadline = new AbortController();
-  const timer = ctx.clock.setTimer(timeoutMs, () => deadline.abort(new HttpNodeError('HTTP_TIMEOUT', `${method} ${shownUrl}: no answer within ${timeoutMs} ms`)));
-  const signal = AbortSignal.any([ctx.signal, deadline.signal]);
+  // One signal for the request: aborted by the node's timeout or by the hang-up
+  // (as AbortSignal.any would, without its bookkeeping on every request).
+  const request = new AbortController();
+  const signal = request.signal;
+  let timedOut: HttpNodeError | undefined;
+  const timer = ctx.clock.setTimer(timeoutMs, () => {
+    timedOut = new HttpNodeError('HTTP_TIMEOUT', `${method} ${shownUrl}: no answer within ${timeoutMs} ms`);
+    request.abort(timedOut);
+  });
+  const onHangup = (): void => request.abort(ctx.signal.reason);
+  if (ctx.signal.aborted) onHangup();
+  else ctx.signal.addEventListener('abort', onHangup, { once: true });
   const started = ctx.clock.now();
   ctx.log.debug({ method, url: shownUrl, headers: forLog, bodyBytes: body?.length ?? 0 }, 'http request');
 
@@ -199,9 +208,9 @@ export const runHttp: NodeHandler<HttpNode> = async (node, ctx) => {
     ({ status, text } = await (client.inProcess === true ? race : ctx.clock.external(race)));
   } catch (err) {
     if (ctx.signal.aborted) throw abortReason(ctx.signal);
-    if (deadline.signal.aborted) {
+    if (timedOut !== undefined) {
       ctx.log.warn({ method, url: shownUrl, timeoutMs }, 'http request timed out');
-      return node.timeout !== undefined ? { exit: 'timeout' } : { error: abortReason(deadline.signal) };
+      return node.timeout !== undefined ? { exit: 'timeout' } : { error: timedOut };
     }
     if (err instanceof HttpNodeError) {
       ctx.log.warn({ method, url: shownUrl, code: err.code }, 'http request failed');
@@ -211,6 +220,7 @@ export const runHttp: NodeHandler<HttpNode> = async (node, ctx) => {
     return { error: new HttpNodeError('HTTP_FAILED', `${method} ${shownUrl} failed: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err }) };
   } finally {
     timer.cancel();
+    ctx.signal.removeEventListener('abort', onHangup);
     await waiting.stop();
   }
 

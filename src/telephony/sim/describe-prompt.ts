@@ -29,7 +29,22 @@ export function describePrompt(p: Prompt): string {
 
 /** How long a spoken text lasts (also used for a caller's speech). */
 export function speechMs(text: string): number {
-  return Math.max(TTS_MIN_MS, TTS_MS_PER_CHAR * [...text].length);
+  return Math.max(TTS_MIN_MS, TTS_MS_PER_CHAR * codePoints(text));
+}
+
+/** Characters (code points, not UTF-16 units) in `text`, without building an array. */
+function codePoints(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // A high surrogate followed by a low one is one character.
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
 }
 
 /** How long a prompt plays on the virtual clock. */

@@ -26,7 +26,8 @@ import type {
   RecordOptions,
   RecordResult,
 } from '../port.ts';
-import { CallHungUpError, MediaError, TelephonyError, TransferFailedError } from '../errors.ts';
+import { MediaError, TelephonyError, TransferFailedError } from '../errors.ts';
+import { hungUpError } from './hung-up-error.ts';
 import { abortReason, type Clock, type TimerHandle } from '../../util/clock.ts';
 import { describePrompt, promptMs, speechMs } from './describe-prompt.ts';
 import { SimParty } from './sim-party.ts';
@@ -313,7 +314,7 @@ export class SimCall implements Call {
   }
 
   bridge(other: Call, options: { signal?: AbortSignal } = {}): Promise<BridgeEnd> {
-    if (this.isEnded) return Promise.reject(new CallHungUpError(this.info.id));
+    if (this.isEnded) return Promise.reject(hungUpError(this.info.id));
     if (!(other instanceof SimCall) || other.env !== this.env || other === this) {
       return Promise.reject(new TelephonyError('BRIDGE_FAILED', `bridge ${this.info.id}: the other call must be another call of the same simulator`));
     }
@@ -379,7 +380,7 @@ export class SimCall implements Call {
     if (this.env.logger.isLevelEnabled('debug')) this.log.debug({ cause }, 'simulated call ended');
     if (this.op) this.stopOp(this.op, 'hangup');
     this.holdRelease();
-    this.controller.abort(new CallHungUpError(this.info.id));
+    this.controller.abort(hungUpError(this.info.id));
     this.emit('hangup', cause);
     // Read after the abort and hang-up listeners ran: one of them may have
     // ended the bridge on purpose (the queue node keeps the caller for the
@@ -387,7 +388,7 @@ export class SimCall implements Call {
     const link = this.link;
     const watchers = this.promptWatchers;
     this.promptWatchers = null;
-    for (const w of watchers ?? []) w.reject(new CallHungUpError(this.info.id));
+    for (const w of watchers ?? []) w.reject(hungUpError(this.info.id));
     this.party.callEnded();
     if (link) {
       link.finish({ endedBy: link.a === this ? 'self' : 'other' });
@@ -429,7 +430,7 @@ export class SimCall implements Call {
     const test = typeof match === 'string' ? (e: HeardEntry) => e.text === match : match instanceof RegExp ? (e: HeardEntry) => match.test(e.text) : match;
     const past = this.heard.slice(since).find(test);
     if (past) return Promise.resolve(past);
-    if (this.isEnded) return Promise.reject(new CallHungUpError(this.info.id));
+    if (this.isEnded) return Promise.reject(hungUpError(this.info.id));
     return new Promise((resolve, reject) => (this.promptWatchers ??= []).push({ test, resolve, reject }));
   }
 
@@ -500,7 +501,7 @@ export class SimCall implements Call {
   // ----------------------------------------------------------- machinery
 
   private assertUp(): void {
-    if (this.isEnded) throw new CallHungUpError(this.info.id);
+    if (this.isEnded) throw hungUpError(this.info.id);
   }
 
   private async runOp<T>(kind: SimOperation['kind'], signal: AbortSignal | undefined, aborted: T, body: (op: SimOperation) => Promise<T>): Promise<T> {
@@ -510,24 +511,26 @@ export class SimCall implements Call {
     this.stopMoh();
     const op = new SimOperation(kind);
     this.op = op;
+    // The call's own signal needs no listener: hangup() stops the operation before it aborts that signal.
+    const watched = signal === this.controller.signal ? undefined : signal;
     const onAbort = (): void => this.stopOp(op, 'abort');
-    signal?.addEventListener('abort', onAbort, { once: true });
+    watched?.addEventListener('abort', onAbort, { once: true });
     if (kind !== 'play') this.party.operationStarted(op);
     try {
       const result = await body(op);
       const keptRecording = kind === 'record' && (result as { hungUp?: boolean }).hungUp === true;
       if (keptRecording) return result;
-      if (op.stopped?.why === 'hangup') throw new CallHungUpError(this.info.id);
+      if (op.stopped?.why === 'hangup') throw hungUpError(this.info.id);
       if (op.stopped) return aborted;
       return result;
     } catch (err) {
       if (err instanceof OpStopped) {
-        if (err.why === 'hangup') throw new CallHungUpError(this.info.id);
+        if (err.why === 'hangup') throw hungUpError(this.info.id);
         return aborted;
       }
       throw err;
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      watched?.removeEventListener('abort', onAbort);
       this.endOp(op);
     }
   }

@@ -4,10 +4,10 @@
  * (press, say, speak, hangup) or with a script of CallerActions consumed one
  * per input operation (see docs/simulator.md).
  */
-import { CallHungUpError } from '../errors.ts';
 import type { HangupCause } from '../port.ts';
 import type { CallerAction } from './caller-script.ts';
 import type { SimCall, SimOperation } from './sim-call.ts';
+import { hungUpError } from './hung-up-error.ts';
 import type { HeardEntry, ListenKind, ScriptEnd } from './types.ts';
 
 export class SimParty {
@@ -84,7 +84,7 @@ export class SimParty {
   waitForListening(): Promise<ListenKind> {
     const now = this.call.listening;
     if (now) return Promise.resolve(now);
-    if (this.call.isEnded) return Promise.reject(new CallHungUpError(this.call.info.id));
+    if (this.call.isEnded) return Promise.reject(hungUpError(this.call.info.id));
     return new Promise((resolve, reject) => (this.listenWaiters ??= []).push({ resolve, reject }));
   }
 
@@ -137,7 +137,7 @@ export class SimParty {
     this.starved = null;
     const waiters = this.listenWaiters;
     this.listenWaiters = null;
-    for (const w of waiters ?? []) w.reject(new CallHungUpError(this.call.info.id));
+    for (const w of waiters ?? []) w.reject(hungUpError(this.call.info.id));
   }
 
   private perform(a: CallerAction): void {
