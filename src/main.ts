@@ -36,6 +36,7 @@ import { ServiceMetrics, instrumentRedis } from './api/metrics.ts';
 import { acdApi, acdMetrics } from './api/acd-adapter.ts';
 import { createSimulator } from './api/simulator.ts';
 import type { ReadinessCheck } from './api/ports.ts';
+import { LiveCalls } from './calls/live-calls.ts';
 
 export function redisOptions(config: RedisConfig): RedisOptions {
   const url = new URL(config.url);
@@ -61,6 +62,8 @@ export interface Running {
   /** The simulated driver, when TELEPHONY_DRIVER=sim (place calls with sim.incoming()). */
   sim: SimTelephony | undefined;
   registry: FlowRegistry;
+  /** This instance's share of the cross-instance live-calls board (flush() writes its snapshot now). */
+  liveCalls: LiveCalls;
   stop(reason: string): Promise<void>;
 }
 
@@ -118,7 +121,8 @@ export async function startService(config: Config, logger: Logger, clock: Clock 
     contacts = driver.registrar;
     readiness.push({ name: 'telephony', check: () => driver.health() });
   } else {
-    sim = new SimTelephony({ clock, logger: log.child({ component: 'sim-telephony' }) });
+    // Call ids unique across instances (the live-calls board and hang-up address calls by id).
+    sim = new SimTelephony({ clock, logger: log.child({ component: 'sim-telephony' }), idPrefix: `sim-${config.service.instanceId}-` });
     telephony = sim;
     log.info('TELEPHONY_DRIVER=sim: no SIP stack; calls exist only when placed through the simulated driver');
   }
@@ -172,16 +176,24 @@ export async function startService(config: Config, logger: Logger, clock: Clock 
       callbacks,
     },
   });
+  // Live calls of every instance (snapshot in Redis, hang-up over pub/sub): src/calls/live-calls.ts.
+  const liveCalls = new LiveCalls({ redis, subscriber: redis.duplicate(), config: config.liveCalls, instanceId: config.service.instanceId, calls: engine, clock, log });
+  await liveCalls.start();
   const router = new CallRouter({
     routes,
     flows: registry,
     engine,
     logger: log,
     observer: {
-      callStarted: () => metrics.activeCalls.inc(),
+      callStarted: () => {
+        metrics.activeCalls.inc();
+        // The engine registers the call right after this hook: snapshot on the next microtask.
+        queueMicrotask(() => liveCalls.changed());
+      },
       callEnded: (flowId, ended, trace) => {
         metrics.activeCalls.dec();
         metrics.recordCall(flowId, ended, trace);
+        liveCalls.changed();
       },
     },
   });
@@ -198,6 +210,7 @@ export async function startService(config: Config, logger: Logger, clock: Clock 
       routes,
       simulate: createSimulator(log),
       calls: engine,
+      liveCalls,
       metrics,
       readiness,
       acd: acdApi(acd),
@@ -215,6 +228,7 @@ export async function startService(config: Config, logger: Logger, clock: Clock 
     apiUrl: `http://${config.api.host.includes(':') ? `[${config.api.host}]` : config.api.host}:${port}`,
     sim,
     registry,
+    liveCalls,
     stop(reason) {
       stopping ??= (async () => {
         log.info({ reason }, 'stopping');
@@ -229,6 +243,8 @@ export async function startService(config: Config, logger: Logger, clock: Clock 
         await step('watcher', () => watcher.stop());
         // Stop taking calls; the drachtio driver lets calls in progress finish within its grace period.
         await step('telephony', () => telephony.close());
+        // After the calls in progress are done: then this instance's snapshot goes.
+        await step('live-calls', () => liveCalls.stop());
         await step('callbacks', () => dialer.stop());
         await step('acd', () => acd.stop());
         await step('registry', () => registry.stop());

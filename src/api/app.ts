@@ -16,7 +16,7 @@ import type { Clock } from '../util/clock.ts';
 import { installAuthentication, installAuthorization } from './auth.ts';
 import { installErrorHandling, mapDomainError, type ErrorMapper } from './errors.ts';
 import type { ServiceMetrics } from './metrics.ts';
-import type { AcdApi, CallbacksApi, CallsApi, FlowSimulator, ReadinessCheck } from './ports.ts';
+import type { AcdApi, CallbacksApi, CallsApi, FlowSimulator, LiveCallsApi, ReadinessCheck } from './ports.ts';
 import { installValidation } from './validation.ts';
 import { healthRoutes } from './routes/health.ts';
 import { flowRoutes } from './routes/flows.ts';
@@ -36,6 +36,8 @@ export interface ApiServices {
   routes: RouteTable;
   simulate: FlowSimulator;
   calls: CallsApi;
+  /** Calls of every live instance (src/calls/live-calls.ts); without it /calls covers this instance only. */
+  liveCalls?: LiveCallsApi;
   metrics: ServiceMetrics;
   readiness: ReadinessCheck[];
   /** Absent when the ACD is not wired: its routes answer 503. */
@@ -97,7 +99,7 @@ export async function buildApi(options: BuildApiOptions): Promise<FastifyInstanc
   await app.register(healthRoutes, { readiness: services.readiness });
   await app.register(flowRoutes, { flows: services.flows, simulate: services.simulate });
   await app.register(routingRoutes, { routes: services.routes, published: services.published });
-  await app.register(callRoutes, { calls: services.calls, clock: options.clock });
+  await app.register(callRoutes, { calls: services.calls, ...(services.liveCalls ? { liveCalls: services.liveCalls } : {}), clock: options.clock });
   await app.register(metricsRoutes, { metrics: services.metrics });
   await app.register(queueRoutes, { acd: services.acd, callbacks: services.callbacks });
   await app.register(agentRoutes, { acd: services.acd });

@@ -28,6 +28,27 @@ export interface CallsApi {
   hangup(callId: string): Promise<boolean>;
 }
 
+/** A call in progress on some service instance. */
+export interface LiveCall extends ActiveCall {
+  /** INSTANCE_ID of the instance running it. */
+  instance: string;
+}
+
+export type HangupOutcome =
+  /** The call ran on this instance and was hung up. */
+  | { outcome: 'ended' }
+  /** The call runs on another live instance; the request was delivered to it. */
+  | { outcome: 'forwarded'; instance: string }
+  /** No live instance lists the call. */
+  | { outcome: 'not-found' };
+
+/** Calls of every live instance sharing the Redis (src/calls/live-calls.ts). */
+export interface LiveCallsApi {
+  list(): Promise<LiveCall[]>;
+  /** `by` names who asked (token name), for the owner's log. */
+  hangup(callId: string, by?: string): Promise<HangupOutcome>;
+}
+
 export interface SimulationRequest {
   flow: FlowDocument;
   /** Other flows (subflow/goto targets). */

@@ -16,6 +16,7 @@ import { ConfigError, envBool, envInt, envString, loadApiConfig, type ApiConfig,
 import { loadAcdConfig, type AcdConfig } from './acd.ts';
 import { loadCallbacksConfig, type CallbacksConfig } from './callbacks.ts';
 import { loadTelephonyConfig, type TelephonyConfig } from './telephony.ts';
+import { loadLiveCallsConfig, type LiveCallsConfig } from '../calls/config.ts';
 
 export { ConfigError, type Env };
 
@@ -77,6 +78,8 @@ export interface Config {
   api: ApiConfig;
   acd: AcdConfig;
   callbacks: CallbacksConfig;
+  /** Live calls across instances (src/calls/config.ts). */
+  liveCalls: LiveCallsConfig;
   /** Present when TELEPHONY_DRIVER=drachtio. */
   telephony?: TelephonyConfig;
 }
@@ -170,13 +173,15 @@ export function loadFlowsConfig(env: Env, cwd = process.cwd()): FlowsConfig {
 /** Every section; throws ConfigError (or a section's own config error) naming the variable at fault. */
 export function loadConfig(env: Env, cwd = process.cwd()): Config {
   const service = loadServiceConfig(env);
+  const acd = loadAcdConfig({ ACD_INSTANCE_ID: service.instanceId, ...env });
   return {
     service,
     redis: loadRedisConfig(env),
     flows: loadFlowsConfig(env, cwd),
     api: loadApiConfig(env),
-    acd: loadAcdConfig({ ACD_INSTANCE_ID: service.instanceId, ...env }),
+    acd,
     callbacks: loadCallbacksConfig(env),
+    liveCalls: loadLiveCallsConfig(env, acd.keyPrefix),
     ...(service.telephonyDriver === 'drachtio' ? { telephony: loadTelephonyConfig(env) } : {}),
   };
 }

@@ -19,6 +19,8 @@ import type { EndpointBehaviour, EndpointSpec, ScriptEnd, SimCallHandle, SimDial
 export interface SimTelephonyOptions {
   clock: Clock;
   logger?: Logger;
+  /** Call ids are `<idPrefix><n>`; default `sim-`. Several instances on one Redis need distinct prefixes (ids must be unique across instances). */
+  idPrefix?: string;
 }
 
 export interface IncomingOptions {
@@ -47,6 +49,7 @@ export class SimTelephony implements Telephony, SimEnvironment {
   private handler: IncomingCallHandler | null = null;
   private closed = false;
   private seq = 0;
+  private readonly idPrefix: string;
   private readonly endpoints = new Map<string, EndpointSpec>();
   private readonly fileDurations = new Map<string, number>();
   private missing: (path: string) => boolean = () => false;
@@ -57,6 +60,7 @@ export class SimTelephony implements Telephony, SimEnvironment {
   constructor(options: SimTelephonyOptions) {
     this.clock = options.clock;
     this.logger = options.logger ?? pino({ level: 'silent' });
+    this.idPrefix = options.idPrefix ?? 'sim-';
   }
 
   // ---------------------------------------------------------------- port
@@ -213,7 +217,7 @@ export class SimTelephony implements Telephony, SimEnvironment {
   private createCall(o: Omit<SimCallOptions, 'id'>): SimCall {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(o.headers)) headers[k.toLowerCase()] = v;
-    const call = new SimCall(this, { ...o, headers, id: `sim-${++this.seq}` });
+    const call = new SimCall(this, { ...o, headers, id: `${this.idPrefix}${++this.seq}` });
     this.calls.push(call);
     return call;
   }
