@@ -11,6 +11,7 @@ import { FlowDocumentSchema, type FlowDocument } from './flow-schema.ts';
 import { nodeDefinitions, type NodeType } from './nodes/index.ts';
 import type { CheckContext, FlowIssue, NodeDefinition, PromptRef, TextRef } from './node-definition.ts';
 import { templateProblems } from '../engine/template.ts';
+import { didYouMean } from '../util/suggest.ts';
 import type { LocalizedText } from './common.ts';
 
 export interface ValidateOptions {
@@ -137,33 +138,6 @@ function localizedEntries(text: LocalizedText): Array<[lang: string | undefined,
   return typeof text === 'string' ? [[undefined, text]] : Object.entries(text);
 }
 
-function levenshtein(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length]!;
-}
-
-function suggestion(name: string, candidates: Iterable<string>): string {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = levenshtein(name.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? ` (did you mean "${best}"?)` : '';
-}
-
 export function validateFlowDocument(doc: unknown, options: ValidateOptions): ValidationResult {
   const { file } = options;
   const issues: FlowIssue[] = [];
@@ -186,7 +160,7 @@ export function validateFlowDocument(doc: unknown, options: ValidateOptions): Va
     if (typeof node !== 'object' || node === null) continue; // reported by the envelope
     const type = (node as { type?: unknown }).type;
     if (!isNodeType(type)) {
-      if (typeof type === 'string') error(`${base}/type`, `unknown node type "${type}"${suggestion(type, NODE_TYPES)}; known types: ${NODE_TYPES.join(', ')}`);
+      if (typeof type === 'string') error(`${base}/type`, `unknown node type "${type}"${didYouMean(type, NODE_TYPES)}; known types: ${NODE_TYPES.join(', ')}`);
       continue;
     }
     const v = nodeValidator(type);
@@ -205,8 +179,8 @@ export function validateFlowDocument(doc: unknown, options: ValidateOptions): Va
     error('/defaultLanguage', `default language "${flow.defaultLanguage}" is not among the flow's languages (${languages.join(', ')})`);
   }
   const ids = new Set(Object.keys(flow.nodes));
-  if (!ids.has(flow.start)) error('/start', `unknown node "${flow.start}"${suggestion(flow.start, ids)}`);
-  if (flow.onError !== undefined && !ids.has(flow.onError)) error('/onError', `unknown node "${flow.onError}"${suggestion(flow.onError, ids)}`);
+  if (!ids.has(flow.start)) error('/start', `unknown node "${flow.start}"${didYouMean(flow.start, ids)}`);
+  if (flow.onError !== undefined && !ids.has(flow.onError)) error('/onError', `unknown node "${flow.onError}"${didYouMean(flow.onError, ids)}`);
 
   const flowIds = new Set(options.flowIds);
   flowIds.add(flow.id);
@@ -218,7 +192,7 @@ export function validateFlowDocument(doc: unknown, options: ValidateOptions): Va
     const base = `/nodes/${escapePointer(id)}`;
     const targets: string[] = [];
     for (const exit of def.exits(node)) {
-      if (!ids.has(exit.target)) error(base + exit.pointer, `unknown node "${exit.target}"${suggestion(exit.target, ids)}`);
+      if (!ids.has(exit.target)) error(base + exit.pointer, `unknown node "${exit.target}"${didYouMean(exit.target, ids)}`);
       else targets.push(exit.target);
     }
     edges.set(id, targets);

@@ -5,30 +5,6 @@ import type { CollectNode } from '../../src/flows/nodes/collect.ts';
 import { validateFlowDocument } from '../../src/flows/validate.ts';
 import { denyAllDestinations } from '../../src/engine/simulate.ts';
 import { VirtualClock } from '../../src/util/virtual-clock.ts';
-import pino from 'pino';
-import { FlowEngine, type CallResult } from '../../src/engine/engine.ts';
-import { SimTelephony } from '../../src/telephony/sim/sim-telephony.ts';
-import type { SimCall } from '../../src/telephony/sim/sim-call.ts';
-
-/** Runs a flow on the simulated driver with some audio files missing (runScenario has no such option). */
-async function runWithMissingFiles(flow: FlowDocument, missing: string[]): Promise<CallResult & { call: SimCall }> {
-  const clock = new VirtualClock();
-  const stop = clock.startAuto();
-  try {
-    const sim = new SimTelephony({ clock });
-    sim.missingFiles(missing);
-    const engine = new FlowEngine({
-      clock,
-      logger: pino({ level: 'silent' }),
-      services: { flows: { get: () => undefined }, http: () => Promise.reject(new Error('no http here')), transferPolicy: denyAllDestinations, audioDir: '', recordingsDir: '' },
-    });
-    const done = new Promise<CallResult>((resolve) => sim.onIncoming((call) => void engine.handle(call, flow).then(resolve)));
-    const { call } = sim.incoming({ to: '+48221234567', script: [{ digits: '1234#' }] });
-    return { ...(await done), call };
-  } finally {
-    stop();
-  }
-}
 
 const ASK = 'tts[pl]: Podaj numer klienta.';
 const NI1 = 'tts[pl]: Nie usłyszałem numeru.';
@@ -179,7 +155,7 @@ describe('collect: digits', () => {
 describe('collect: failures', () => {
   it('takes the error exit when its prompt cannot be played', async () => {
     const flow = collectFlow({ prompt: { file: 'ask.wav' }, error: 'operator' });
-    const r = await runWithMissingFiles(flow, ['ask.wav']);
+    const r = await runScenario({ flow, missingFiles: ['ask.wav'] });
     expect(r.state.trace.map((t) => [t.nodeId, t.outcome])).toEqual([
       ['ask', 'error'],
       ['operator', 'hangup'],

@@ -1,32 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import pino from 'pino';
 import { runScenario, flowOf } from '../support/flow-harness.ts';
-import type { FlowDocument } from '../../src/flows/flow-schema.ts';
-import { denyAllDestinations } from '../../src/engine/simulate.ts';
-import { FlowEngine, type CallResult } from '../../src/engine/engine.ts';
-import { SimTelephony } from '../../src/telephony/sim/sim-telephony.ts';
-import type { SimCall } from '../../src/telephony/sim/sim-call.ts';
 import { VirtualClock } from '../../src/util/virtual-clock.ts';
-
-/** Runs a flow on the simulated driver with some audio files missing (runScenario has no such option). */
-async function runWithMissingFiles(flow: FlowDocument, missing: string[]): Promise<CallResult & { call: SimCall }> {
-  const clock = new VirtualClock();
-  const stop = clock.startAuto();
-  try {
-    const sim = new SimTelephony({ clock });
-    sim.missingFiles(missing);
-    const engine = new FlowEngine({
-      clock,
-      logger: pino({ level: 'silent' }),
-      services: { flows: { get: () => undefined }, http: () => Promise.reject(new Error('no http here')), transferPolicy: denyAllDestinations, audioDir: '', recordingsDir: '' },
-    });
-    const done = new Promise<CallResult>((resolve) => sim.onIncoming((call) => void engine.handle(call, flow).then(resolve)));
-    const { call } = sim.incoming({ to: '+48221234567', script: [] });
-    return { ...(await done), call };
-  } finally {
-    stop();
-  }
-}
 
 describe('hangup', () => {
   it('plays the goodbye prompt, then hangs up', async () => {
@@ -69,7 +43,7 @@ describe('hangup', () => {
   });
 
   it('still hangs up when the goodbye file is missing', async () => {
-    const r = await runWithMissingFiles(flowOf({ bye: { type: 'hangup', prompt: { file: 'bye.wav' } } }), ['bye.wav']);
+    const r = await runScenario({ flow: flowOf({ bye: { type: 'hangup', prompt: { file: 'bye.wav' } } }), missingFiles: ['bye.wav'] });
     expect(r.ended).toBe('hangup');
     expect(r.call.heard).toEqual([]);
     expect(r.call.hangupCause).toBe('local');

@@ -1,32 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import pino from 'pino';
 import { runScenario, flowOf } from '../support/flow-harness.ts';
 import type { FlowDocument } from '../../src/flows/flow-schema.ts';
-import { denyAllDestinations } from '../../src/engine/simulate.ts';
-import { FlowEngine, type CallResult } from '../../src/engine/engine.ts';
-import { SimTelephony } from '../../src/telephony/sim/sim-telephony.ts';
-import type { SimCall } from '../../src/telephony/sim/sim-call.ts';
 import { VirtualClock } from '../../src/util/virtual-clock.ts';
-
-/** Runs a flow on the simulated driver with some audio files missing (runScenario has no such option). */
-async function runWithMissingFiles(flow: FlowDocument, missing: string[]): Promise<CallResult & { call: SimCall }> {
-  const clock = new VirtualClock();
-  const stop = clock.startAuto();
-  try {
-    const sim = new SimTelephony({ clock });
-    sim.missingFiles(missing);
-    const engine = new FlowEngine({
-      clock,
-      logger: pino({ level: 'silent' }),
-      services: { flows: { get: () => undefined }, http: () => Promise.reject(new Error('no http here')), transferPolicy: denyAllDestinations, audioDir: '', recordingsDir: '' },
-    });
-    const done = new Promise<CallResult>((resolve) => sim.onIncoming((call) => void engine.handle(call, flow).then(resolve)));
-    const { call } = sim.incoming({ to: '+48221234567', script: [] });
-    return { ...(await done), call };
-  } finally {
-    stop();
-  }
-}
 
 function playFlow(bargeIn?: boolean): FlowDocument {
   return flowOf({
@@ -114,7 +89,7 @@ describe('play', () => {
       sorry: { type: 'hangup', prompt: 'Przepraszamy' },
       bye: { type: 'hangup' },
     });
-    const r = await runWithMissingFiles(flow, ['gone.wav']);
+    const r = await runScenario({ flow, missingFiles: ['gone.wav'] });
     expect(r.state.trace.map((t) => [t.nodeId, t.outcome])).toEqual([
       ['welcome', 'error'],
       ['sorry', 'hangup'],

@@ -5,6 +5,7 @@
  * `{"return": true}` leaves the current flow: a subflow returns to the
  * `subflow` node that ran it (which takes `next`); the main flow ends.
  */
+import { didYouMean } from '../../util/suggest.ts';
 import { Type, type Static } from '@sinclair/typebox';
 import { NodeSchema, Exit, Id } from '../common.ts';
 import { defineNode, standardExits, type CheckContext, type ExitRef } from '../node-definition.ts';
@@ -27,23 +28,7 @@ export type GotoNode = Static<typeof GotoNode>;
 export function checkFlowId(flowId: string, ctx: CheckContext): void {
   if (ctx.flowIds.has(flowId)) return;
   const known = [...ctx.flowIds].sort();
-  const close = known.find((k) => k.toLowerCase() === flowId.toLowerCase() || editDistanceAtMost2(k, flowId));
-  ctx.report('/flowId', `unknown flow "${flowId}"${close ? ` (did you mean "${close}"?)` : ''}; known flows: ${known.join(', ') || 'none'}`);
-}
-
-function editDistanceAtMost2(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 2) return false;
-  const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length]! <= 2;
+  ctx.report('/flowId', `unknown flow "${flowId}"${didYouMean(flowId, known)}; known flows: ${known.join(', ') || 'none'}`);
 }
 
 export const gotoDefinition = defineNode({
