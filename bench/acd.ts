@@ -11,7 +11,11 @@
  * the decision in Redis — agent available or caller arriving — to the
  * assignment reaching the owning instance). The raw limit is measured with
  * redis-benchmark (SET, same concurrency) in the same run.
- * Last line: JSON {ops_per_s, limit_ops_per_s, ratio, p50_ms, p99_ms, dispatch_p99_ms}.
+ * Also, as a cross-check, the same number of plain SET round trips from this
+ * process through the same ioredis clients at the same concurrency.
+ * ACD_BENCH_PROFILE=1 adds Redis time per operation (SLOWLOG, 2 s).
+ * Last line: JSON {ops_per_s, limit_ops_per_s, ratio, p50_ms, p99_ms, dispatch_p99_ms,
+ * limit_node_ops_per_s, ratio_node}.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -21,7 +25,9 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { systemClock } from '../src/util/clock.ts';
+import { createHash } from 'node:crypto';
 import { AcdService, type Assignment } from '../src/acd/service.ts';
+import { SCRIPT_NAMES, scriptFunctionName, scriptSource } from '../src/acd/scripts.ts';
 import type { AcdConfig } from '../src/config/acd.ts';
 
 const QUEUES = 20;
@@ -31,6 +37,46 @@ const CONCURRENCY = 8; // cycles in flight (4 per instance); redis-benchmark use
 const WARMUP_MS = 3_000;
 const MEASURE_MS = 15_000;
 const log = pino({ level: 'silent' });
+/** ACD_BENCH_PROFILE=1: also print Redis time per script (SLOWLOG of every command for 2 s; slows that window down). */
+const PROFILE = process.env.ACD_BENCH_PROFILE === '1';
+/** ACD_BENCH_FUNCTIONS=1: run the operations as a Redis function library (AcdService option redisFunctions) instead of EVALSHA scripts (the default). */
+const FUNCTIONS = process.env.ACD_BENCH_FUNCTIONS === '1';
+
+/** Redis-side time per script from SLOWLOG entries (id, time, µs, args…), EVALSHAs named by the SHA1 of their source. */
+async function printSlowlogProfile(redis: Redis): Promise<void> {
+  const names = new Map<string, string>();
+  for (const n of SCRIPT_NAMES) {
+    names.set(scriptFunctionName(n), n);
+    names.set(createHash('sha1').update(scriptSource(n)).digest('hex'), n);
+  }
+  const entries = (await redis.slowlog('GET', -1)) as Array<[number, number, number, string[]]>;
+  const by = new Map<string, number[]>();
+  for (const [, , us, args] of entries) {
+    const cmd = (args[0] ?? '').toLowerCase();
+    const name = cmd === 'evalsha' || cmd === 'fcall' ? (names.get(args[1] ?? '') ?? `${cmd}?`) : cmd;
+    const list = by.get(name) ?? [];
+    list.push(us);
+    by.set(name, list);
+  }
+  const total = (l: number[]): number => l.reduce((s, x) => s + x, 0);
+  const rows = [...by].sort((a, b) => total(b[1]) - total(a[1])).slice(0, 14);
+  console.log('redis time per command (SLOWLOG, 2 s window; µs: mean, p50, p90; a mean far above p50 = the process was descheduled):');
+  for (const [name, l] of rows) {
+    const sorted = [...l].sort((x, y) => x - y);
+    console.log(`  ${name.padEnd(14)} ${String(l.length).padStart(7)} calls  ${(total(l) / l.length).toFixed(1).padStart(7)} ${String(pct(sorted, 50)).padStart(6)} ${String(pct(sorted, 90)).padStart(6)}`);
+  }
+}
+
+/** FCALL (or EVALSHA) µs per call and the commands run inside the operations, per script call, from INFO commandstats. */
+function summarizeCommandStats(info: string): string {
+  const stats = new Map<string, { calls: number; usec: number }>();
+  for (const m of info.matchAll(/^cmdstat_([a-z|_-]+):calls=(\d+),usec=(\d+)/gm)) stats.set(m[1]!, { calls: Number(m[2]), usec: Number(m[3]) });
+  const ev = stats.get('fcall') ?? stats.get('evalsha') ?? { calls: 0, usec: 0 };
+  const inner = [...stats].filter(([n]) => !['fcall', 'evalsha', 'eval', 'incr', 'blpop', 'lpop', 'config', 'info', 'slowlog'].includes(n));
+  const innerCalls = inner.reduce((s, [, v]) => s + v.calls, 0);
+  const top = inner.sort((a, b) => b[1].calls - a[1].calls).slice(0, 8).map(([n, v]) => `${n} ${(v.calls / Math.max(1, ev.calls)).toFixed(1)}`);
+  return `${stats.has('fcall') ? 'FCALL' : 'EVALSHA'} ${(ev.usec / Math.max(1, ev.calls)).toFixed(1)} µs/call in Redis, ≈${(innerCalls / Math.max(1, ev.calls)).toFixed(1)} inner commands/call (${top.join(', ')})`;
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -76,6 +122,22 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** `total` SET round trips, `inFlight` at a time spread over the clients, each awaited (no pipelining). */
+async function plainRoundTrips(clients: Redis[], total: number, inFlight: number): Promise<number> {
+  let issued = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async (_, w) => {
+      const c = clients[w % clients.length]!;
+      while (issued < total) {
+        issued++;
+        await c.set(`bench-limit:{${w}}`, 'v');
+      }
+    }),
+  );
+  return total / ((performance.now() - t0) / 1000);
+}
+
 const round = (n: number, d = 3): number => Math.round(n * 10 ** d) / 10 ** d;
 
 class Semaphore {
@@ -113,8 +175,8 @@ async function main(): Promise<void> {
   });
   const clients = [new Redis(redisSrv.url), new Redis(redisSrv.url)];
   const instances = [
-    new AcdService({ redis: clients[0]!, config: config('A'), clock: systemClock, log }),
-    new AcdService({ redis: clients[1]!, config: config('B'), clock: systemClock, log }),
+    new AcdService({ redis: clients[0]!, config: config('A'), clock: systemClock, log, redisFunctions: FUNCTIONS }),
+    new AcdService({ redis: clients[1]!, config: config('B'), clock: systemClock, log, redisFunctions: FUNCTIONS }),
   ];
   for (const i of instances) await i.start();
   const [A] = instances as [AcdService, AcdService];
@@ -185,10 +247,23 @@ async function main(): Promise<void> {
   // ---- sustained loop: agents become ready; every assignment is served and replaced ----
   for (let a = 0; a < AGENTS; a++) await A.ready(`ag${a}`);
   await new Promise((r) => setTimeout(r, WARMUP_MS));
+  const admin = new Redis(redisSrv.url);
+  await admin.config('RESETSTAT');
   measuring = true;
   const m0 = performance.now();
-  await new Promise((r) => setTimeout(r, MEASURE_MS));
+  if (PROFILE) {
+    // Per-script Redis time: log every command for 2 s, then group the EVALSHAs by script.
+    await admin.config('SET', 'slowlog-max-len', '1000000');
+    await admin.slowlog('RESET');
+    await admin.config('SET', 'slowlog-log-slower-than', '0');
+    await new Promise((r) => setTimeout(r, 2_000));
+    await admin.config('SET', 'slowlog-log-slower-than', '10000');
+  }
+  await new Promise((r) => setTimeout(r, MEASURE_MS - (performance.now() - m0)));
   measuring = false;
+  const commandStats = await admin.info('commandstats');
+  if (PROFILE) await printSlowlogProfile(admin);
+  admin.disconnect();
   const elapsed = (performance.now() - m0) / 1000;
   stopped = true;
   await new Promise((r) => setTimeout(r, 500));
@@ -224,6 +299,9 @@ async function main(): Promise<void> {
   });
   const line = csv.split('\n').find((l) => l.startsWith('"SET"'));
   const limit = line ? Number(line.split(',')[1]?.replace(/"/g, '')) : NaN;
+  // Cross-check: the same round trips of a plain command from this process, through the
+  // same two ioredis clients, CONCURRENCY in flight, no pipeline (the client stack the ACD pays too).
+  const nodeLimit = await plainRoundTrips(clients, rounds, CONCURRENCY);
 
   for (const i of instances) await i.stop();
   for (const c of clients) c.disconnect();
@@ -233,14 +311,18 @@ async function main(): Promise<void> {
     ops_per_s: Math.round(opsPerS),
     limit_ops_per_s: Math.round(limit),
     ratio: round(opsPerS / limit),
+    limit_node_ops_per_s: Math.round(nodeLimit),
+    ratio_node: round(opsPerS / nodeLimit),
     p50_ms: round(pct(sortedScript, 50)),
     p99_ms: round(pct(sortedScript, 99)),
     dispatch_p99_ms: round(pct(allDispatch, 99)),
   };
-  console.log(`sustained loop: ${ops} script calls in ${elapsed.toFixed(1)} s = ${result.ops_per_s} ops/s (concurrency ${CONCURRENCY}, 2 instances)`);
+  console.log(`sustained loop: ${ops} script calls (${FUNCTIONS ? 'FCALL, Redis functions' : 'EVALSHA'}) in ${elapsed.toFixed(1)} s = ${result.ops_per_s} ops/s (concurrency ${CONCURRENCY}, 2 instances)`);
   console.log(`script latency: p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, max ${round(sortedScript.at(-1) ?? NaN)} ms`);
   console.log(`dispatch latency: agent available → owner p50 ${round(pct([...loopDispatch].sort((x, y) => x - y), 50))} ms; caller arriving → owner p50 ${round(pct([...arrival].sort((x, y) => x - y), 50))} ms; overall p99 ${result.dispatch_p99_ms} ms`);
+  console.log(summarizeCommandStats(commandStats));
   console.log(`redis-benchmark SET -c ${CONCURRENCY} -n ${rounds}: ${result.limit_ops_per_s} ops/s; ratio ${result.ratio}`);
+  console.log(`plain SET round trips from Node (2 ioredis clients, ${CONCURRENCY} in flight): ${result.limit_node_ops_per_s} ops/s; ratio ${result.ratio_node}`);
   console.log(JSON.stringify(result));
 }
 

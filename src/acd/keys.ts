@@ -18,7 +18,7 @@
  * | `queues` | set | queue ids |
  * | `q:<queue>` | string | queue config JSON |
  * | `q:<queue>:members` | hash | agent id → "tier,position" |
- * | `q:<queue>:avail` | set | member agents currently `available` |
+ * | `q:<queue>:idle` | hash | member agents currently `available` → "tier,position,availableSince,skipUntil,day,answered,talkMs,skillsJSON" (lib.lua idle_value) |
  * | `q:<queue>:in` | set | member agents logged in (any state but `offline`) |
  * | `q:<queue>:wait` | zset | waiting entry ids, score = (100 − priority)·1e13 + arrival ms |
  * | `q:<queue>:rr` | string | round-robin: position of the last agent offered a call |
@@ -34,10 +34,10 @@
  * | `inst:<instance>:entries` | set | entries owned by the instance |
  * | `inst:<instance>:inbox` | list | assignments for the instance (JSON), read with BLPOP |
  * | `wrapups` | zset | agent id → wrap-up end (ms) |
- * | `st:q:<queue>:d:<yyyy-mm-dd>` | hash | queue counters for a day (queue time zone) |
- * | `st:q:<queue>:m:<minute>` | hash | queue counters for one minute (epoch minute) |
- * | `st:a:<agent>:d:<yyyy-mm-dd>` | hash | agent counters for a day (ACD time zone) |
- * | `st:a:<agent>:m:<minute>` | hash | agent counters for one minute |
+ * | `ctr:q:<queue>:d:<yyyy-mm-dd>` | string | queue counters for a day (queue time zone), BITFIELD i64 array (counters.ts) |
+ * | `ctr:q:<queue>:m:<minute>` | string | queue counters for one minute (epoch minute), as above |
+ * | `ctr:a:<agent>:d:<yyyy-mm-dd>` | string | agent counters for a day (ACD time zone), as above |
+ * | `ctr:a:<agent>:m:<minute>` | string | agent counters for one minute, as above |
  */
 
 /** A key template: literal parts and argument indexes. */
@@ -48,7 +48,7 @@ const layout = {
   queues: ['queues'],
   queue: ['q:', 0],
   members: ['q:', 0, ':members'],
-  avail: ['q:', 0, ':avail'],
+  avail: ['q:', 0, ':idle'],
   loggedIn: ['q:', 0, ':in'],
   waiting: ['q:', 0, ':wait'],
   rr: ['q:', 0, ':rr'],
@@ -64,10 +64,10 @@ const layout = {
   instanceEntries: ['inst:', 0, ':entries'],
   inbox: ['inst:', 0, ':inbox'],
   wrapups: ['wrapups'],
-  queueDay: ['st:q:', 0, ':d:', 1],
-  queueMinute: ['st:q:', 0, ':m:', 1],
-  agentDay: ['st:a:', 0, ':d:', 1],
-  agentMinute: ['st:a:', 0, ':m:', 1],
+  queueDay: ['ctr:q:', 0, ':d:', 1],
+  queueMinute: ['ctr:q:', 0, ':m:', 1],
+  agentDay: ['ctr:a:', 0, ':d:', 1],
+  agentMinute: ['ctr:a:', 0, ':m:', 1],
 } as const satisfies Record<string, readonly Part[]>;
 
 type Layout = typeof layout;

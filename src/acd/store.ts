@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../util/clock.ts';
 import { acdKeys, type KeyBuilders } from './keys.ts';
+import { decodeCounters } from './counters.ts';
 import { scriptRunner, type RedisClient, type ScriptName, type ScriptReply, type ScriptRunner } from './scripts.ts';
 import { AcdError, isAcdErrorCode } from './errors.ts';
 import { dayIn } from './time.ts';
@@ -49,7 +50,12 @@ export interface StoreOptions {
   clock: Clock;
   /** Random source for the `random` strategy (tests pass a fixed one). */
   random?: () => number;
+  /** Run the Lua operations as a Redis function library (FCALL, Redis ≥ 7) instead of EVALSHA scripts (scripts.ts). */
+  redisFunctions?: boolean;
 }
+
+/** Entry ids taken from Redis at a time (see nextEntryId). */
+const ENTRY_ID_BLOCK = 64;
 
 function str(v: string | number | null | undefined): string {
   return v === null || v === undefined ? '' : String(v);
@@ -59,13 +65,18 @@ export class AcdStore {
   readonly keys: KeyBuilders & { prefix: string };
   private readonly run: ScriptRunner;
   private readonly random: () => number;
+  /** Entry ids reserved from `seq` and not used yet: next..end-1. */
+  private ids = { next: 0, end: 0 };
+  private idsLoading: Promise<void> | undefined;
+  /** Time zone last seen per queue ('' = the ACD's), for the day label of enqueue. */
+  private readonly zones = new Map<string, string>();
 
   constructor(
     readonly redis: RedisClient,
     private readonly options: StoreOptions,
   ) {
     this.keys = acdKeys(options.prefix);
-    this.run = scriptRunner(redis);
+    this.run = scriptRunner(redis, { functions: options.redisFunctions ?? false });
     this.random = options.random ?? Math.random;
   }
 
@@ -95,33 +106,77 @@ export class AcdStore {
     throw new AcdError('BAD_REPLY', `${name}: unexpected reply ${JSON.stringify(reply)} (${context})`);
   }
 
+  /**
+   * A new entry id, `e` + a zero-padded counter. Ids are taken from Redis
+   * (`seq`) in blocks of ENTRY_ID_BLOCK, so most entries cost no round trip;
+   * ids are unique across instances and increase within one instance (they
+   * only break ties between entries of the same priority arriving in the same
+   * millisecond).
+   */
   async nextEntryId(): Promise<string> {
-    const n = await this.options.clock.external(this.redis.incr(this.keys.seq()));
+    while (this.ids.next >= this.ids.end) {
+      this.idsLoading ??= this.options.clock
+        .external(this.redis.incrby(this.keys.seq(), ENTRY_ID_BLOCK))
+        .then((last) => {
+          this.ids = { next: last - ENTRY_ID_BLOCK + 1, end: last + 1 };
+        })
+        .finally(() => {
+          this.idsLoading = undefined;
+        });
+      await this.idsLoading;
+    }
+    const n = this.ids.next++;
     return `e${String(n).padStart(12, '0')}`;
   }
 
-  async enqueue(input: EnqueueInput, queue: QueueConfig): Promise<EnqueueResult> {
-    const reply = await this.call('enqueue', [
-      input.queueId,
-      input.entryId,
-      input.instanceId,
-      input.kind,
-      Math.max(0, Math.min(100, Math.round(input.priority))),
-      input.arrivedAt,
-      JSON.stringify(input.skills),
-      JSON.stringify(input.data),
-      this.queueDay(queue),
-      skillProfile(input.skills),
-    ]);
-    switch (reply[0]) {
-      case 'OK':
-        return { kind: 'queued', position: Number(reply[1]) };
-      case 'FULL':
-        return { kind: 'full' };
-      case 'NO_AGENTS':
-        return { kind: 'no-agents' };
-      default:
-        return AcdStore.fail('enqueue', reply, `queue ${input.queueId}`);
+  /**
+   * Puts an entry in a queue (one round trip). The queue's day label needs its
+   * time zone: the zone last seen for the queue is sent with the call and the
+   * script refuses a wrong one (ZONE, with the right one), so a queue whose
+   * zone changed costs one more round trip, once. `queue` (when the caller has
+   * the configuration) skips the guess.
+   */
+  async enqueue(input: EnqueueInput, queue?: Pick<QueueConfig, 'timeZone'>): Promise<{ result: EnqueueResult; tierWaitSeconds: number }> {
+    let zone = queue ? (queue.timeZone ?? '') : (this.zones.get(input.queueId) ?? '');
+    for (let attempt = 0; ; attempt++) {
+      const now = this.options.clock.now();
+      const reply = await this.call(
+        'enqueue',
+        [
+          input.queueId,
+          input.entryId,
+          input.instanceId,
+          input.kind,
+          Math.max(0, Math.min(100, Math.round(input.priority))),
+          input.arrivedAt,
+          JSON.stringify(input.skills),
+          JSON.stringify(input.data),
+          dayIn(zone || this.options.timeZone, now),
+          skillProfile(input.skills),
+          zone,
+        ],
+        now,
+      );
+      switch (reply[0]) {
+        case 'OK':
+          this.zones.set(input.queueId, zone);
+          return { result: { kind: 'queued', position: Number(reply[1]) }, tierWaitSeconds: Number(reply[2] ?? 0) };
+        case 'FULL':
+          return { result: { kind: 'full' }, tierWaitSeconds: 0 };
+        case 'NO_AGENTS':
+          return { result: { kind: 'no-agents' }, tierWaitSeconds: 0 };
+        case 'NO_QUEUE':
+          throw new AcdError('NO_QUEUE', `unknown queue "${input.queueId}"`);
+        case 'ZONE':
+          if (attempt === 0) {
+            zone = str(reply[1]);
+            this.zones.set(input.queueId, zone);
+            continue;
+          }
+          return AcdStore.fail('enqueue', reply, `queue ${input.queueId}: time zone changed twice`);
+        default:
+          return AcdStore.fail('enqueue', reply, `queue ${input.queueId}`);
+      }
     }
   }
 
@@ -304,24 +359,23 @@ export class AcdStore {
     return (await this.options.clock.external(this.redis.lrange(this.keys.handle(queueId), 0, -1))).map(Number);
   }
 
-  /** Raw counters: the day hash and the sum of the last 15 one-minute buckets (current minute included). */
+  /** Raw counters: the day key and the sum of the last 15 one-minute keys (current minute included); see counters.ts. */
   async counters(kind: 'queue' | 'agent', id: string, day: string, now = this.options.clock.now()): Promise<{ today: Record<string, number>; last15: Record<string, number> }> {
     const minute = Math.floor(now / 60_000);
     const pipe = this.redis.pipeline();
-    pipe.hgetall(kind === 'queue' ? this.keys.queueDay(id, day) : this.keys.agentDay(id, day));
+    pipe.getBuffer(kind === 'queue' ? this.keys.queueDay(id, day) : this.keys.agentDay(id, day));
     for (let m = minute - 14; m <= minute; m++) {
-      pipe.hgetall(kind === 'queue' ? this.keys.queueMinute(id, String(m)) : this.keys.agentMinute(id, String(m)));
+      pipe.getBuffer(kind === 'queue' ? this.keys.queueMinute(id, String(m)) : this.keys.agentMinute(id, String(m)));
     }
     const res = (await this.options.clock.external(pipe.exec())) ?? [];
-    const num = (h: unknown): Record<string, number> => {
-      const out: Record<string, number> = {};
-      for (const [k, v] of Object.entries((h ?? {}) as Record<string, string>)) out[k] = Number(v);
-      return out;
+    const read = (r: [Error | null, unknown] | undefined): Record<string, number> => {
+      if (r?.[0]) throw r[0];
+      return decodeCounters(Buffer.isBuffer(r?.[1]) ? r[1] : null);
     };
-    const today = num(res[0]?.[1]);
+    const today = read(res[0]);
     const last15: Record<string, number> = {};
     for (const r of res.slice(1)) {
-      for (const [k, v] of Object.entries(num(r[1]))) last15[k] = (last15[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(read(r))) last15[k] = (last15[k] ?? 0) + v;
     }
     return { today, last15 };
   }

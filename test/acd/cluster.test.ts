@@ -63,14 +63,18 @@ afterAll(async () => {
 });
 
 describe('Redis Cluster', () => {
-  it('runs every script with the hash-tagged prefix', async () => {
+  it.each([
+    ['scripts (EVALSHA)', false],
+    ['a function library (FCALL)', true],
+  ])('runs every operation with the hash-tagged prefix, as %s', async (_, redisFunctions) => {
     const cluster = new Cluster([{ host: '127.0.0.1', port }]);
     const clock = new VirtualClock();
     const acd = new AcdService({
       redis: cluster,
+      redisFunctions,
       clock,
       log: silent,
-      config: { keyPrefix: 'ivr:{site1}:', instanceId: 'c1', leaseMs: 15_000, heartbeatMs: 5_000, reapIntervalMs: 5_000, timeZone: 'Europe/Warsaw', queuesFile: '', agentsFile: '', defaultHandleSeconds: 180 },
+      config: { keyPrefix: redisFunctions ? 'ivr:{site2}:' : 'ivr:{site1}:', instanceId: 'c1', leaseMs: 15_000, heartbeatMs: 5_000, reapIntervalMs: 5_000, timeZone: 'Europe/Warsaw', queuesFile: '', agentsFile: '', defaultHandleSeconds: 180 },
     });
     try {
       await acd.start();

@@ -22,7 +22,9 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function rig(options: { prefix?: string; clock?: VirtualClock; instanceId?: string; config?: Partial<AcdConfig>; random?: () => number } = {}): Promise<Rig> {
+export async function rig(
+  options: { prefix?: string; clock?: VirtualClock; instanceId?: string; config?: Partial<AcdConfig>; random?: () => number; redisFunctions?: boolean } = {},
+): Promise<Rig> {
   const redis = new Redis(redisUrl(), { lazyConnect: false });
   const clock = options.clock ?? new VirtualClock();
   const config: AcdConfig = {
@@ -37,7 +39,14 @@ export async function rig(options: { prefix?: string; clock?: VirtualClock; inst
     defaultHandleSeconds: 180,
     ...options.config,
   };
-  const acd = new AcdService({ redis, config, clock, log: silent, ...(options.random ? { random: options.random } : {}) });
+  const acd = new AcdService({
+    redis,
+    config,
+    clock,
+    log: silent,
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.redisFunctions !== undefined ? { redisFunctions: options.redisFunctions } : {}),
+  });
   const received: Assignment[] = [];
   acd.onAssignment((a) => received.push(a));
   await acd.start();

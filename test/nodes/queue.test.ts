@@ -359,6 +359,11 @@ describe('queue node', () => {
     expect(result!.heard).toContain('tts[pl]: Ankieta');
     expect(sim!.dials.map((d) => `${d.to}:${d.outcome}`)).toEqual(['sip:a1@agents.test:answered']);
     expect((await w.acd.agentStatus('a1'))?.state).toBe('wrap-up');
-    expect((await w.acd.queueStatus('support')).today).toMatchObject({ offered: 1, answered: 1, asaMs: 4_000 });
+    // The harness's auto-advancing clock cannot see Redis I/O in flight, so virtual time may run a little
+    // ahead while a script is on its way; the exact ASA is asserted by the manual-clock tests above.
+    const today = (await w.acd.queueStatus('support')).today;
+    expect(today).toMatchObject({ offered: 1, answered: 1 });
+    expect(today.asaMs).toBeGreaterThanOrEqual(4_000);
+    expect(today.asaMs).toBeLessThan(20_000);
   });
 });

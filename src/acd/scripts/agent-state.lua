@@ -10,9 +10,9 @@
   Becoming available runs the assignment for the agent's queues in the same call.
 ]]
 local aid, op, arg = ARGV[5], ARGV[6], ARGV[7]
-local k = K_agent(aid)
-if redis.call('EXISTS', k) == 0 then return { 'UNKNOWN_AGENT' } end
-local st = redis.call('HGET', k, 'state') or 'offline'
+local ag = agent(aid)
+if not ag.exists then return { 'UNKNOWN_AGENT' } end
+local st = ag.state or 'offline'
 local function refuse() return { 'INVALID_TRANSITION', st } end
 local to
 if op == 'login' then
@@ -22,7 +22,7 @@ if op == 'login' then
     return { 'OK', 'paused', st, '' }
   end
   to = 'available'
-  redis.call('HSET', k, 'missed', 0)
+  agent_set(aid, { 'missed', 0 })
 elseif op == 'logout' then
   if st ~= 'available' and st ~= 'paused' and st ~= 'wrap-up' then return refuse() end
   transition(aid, 'offline', { 'reason', '' })
@@ -30,7 +30,7 @@ elseif op == 'logout' then
 elseif op == 'pause' then
   if st ~= 'available' and st ~= 'paused' and st ~= 'wrap-up' then return refuse() end
   if st == 'paused' then
-    redis.call('HSET', k, 'reason', arg)
+    agent_set(aid, { 'reason', arg })
   else
     transition(aid, 'paused', { 'reason', arg })
   end
@@ -38,18 +38,18 @@ elseif op == 'pause' then
 elseif op == 'ready' then
   if st ~= 'paused' and st ~= 'wrap-up' then return refuse() end
   to = 'available'
-  redis.call('HSET', k, 'missed', 0)
+  agent_set(aid, { 'missed', 0 })
 elseif op == 'end-wrapup' or op == 'auto-end-wrapup' then
   if st ~= 'wrap-up' then return refuse() end
-  local due = tonumber(redis.call('HGET', k, 'wrapUntil')) or 0
+  local due = tonumber(ag.wrapUntil) or 0
   if op == 'auto-end-wrapup' and NOW < due then return { 'NOT_DUE', 'wrap-up', 'wrap-up', due } end
   to = 'available'
 elseif op == 'extend-wrapup' then
   if st ~= 'wrap-up' then return refuse() end
-  local due = tonumber(redis.call('HGET', k, 'wrapUntil')) or NOW
+  local due = tonumber(ag.wrapUntil) or NOW
   if due < NOW then due = NOW end
   due = due + tonumber(arg)
-  redis.call('HSET', k, 'wrapUntil', due)
+  agent_set(aid, { 'wrapUntil', due })
   redis.call('ZADD', K_wrapups(), due, aid)
   return { 'OK', 'wrap-up', st, due }
 else
@@ -57,4 +57,4 @@ else
 end
 transition(aid, to, {})
 assign_agent(aid)
-return { 'OK', redis.call('HGET', k, 'state'), st, '' }
+return { 'OK', agent(aid).state, st, '' }

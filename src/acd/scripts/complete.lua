@@ -11,7 +11,8 @@ local eid, aid = ARGV[5], ARGV[6]
 local ek = K_entry(eid)
 local e = redis.call('HMGET', ek, 'state', 'agent', 'queue', 'connectedAt', 'qday', 'inst')
 if e[1] ~= 'connected' or e[2] ~= aid then return { 'ENTRY_GONE' } end
-local a = redis.call('HMGET', K_agent(aid), 'state', 'entry')
+local ag = agent(aid)
+local a = { ag.state, ag.entry }
 local qid, qday = e[3], e[5]
 redis.call('DEL', ek)
 redis.call('SREM', K_instanceEntries(e[6]), eid)
@@ -33,4 +34,4 @@ if wrapMs > 0 then
 end
 transition(aid, 'available', {})
 assign_agent(aid)
-return { 'OK', redis.call('HGET', K_agent(aid), 'state'), 0 }
+return { 'OK', agent(aid).state, 0 }

@@ -22,7 +22,7 @@ if op == 'delete' then
   if st ~= 'offline' then transition(aid, 'offline', {}) end
   for _, q in ipairs(redis.call('SMEMBERS', K_agentQueues(aid))) do
     redis.call('HDEL', K_members(q), aid)
-    redis.call('SREM', K_avail(q), aid)
+    redis.call('HDEL', K_avail(q), aid)
     redis.call('SREM', K_loggedIn(q), aid)
   end
   redis.call('DEL', k, K_agentQueues(aid))
@@ -43,10 +43,11 @@ if created then
   st = 'offline'
 end
 redis.call('HSET', k, 'cfg', ARGV[7], 'skills', ARGV[8])
+agent_forget(aid)
 for _, q in ipairs(redis.call('SMEMBERS', K_agentQueues(aid))) do
   if not want[q] then
     redis.call('HDEL', K_members(q), aid)
-    redis.call('SREM', K_avail(q), aid)
+    redis.call('HDEL', K_avail(q), aid)
     redis.call('SREM', K_loggedIn(q), aid)
     redis.call('SREM', K_agentQueues(aid), q)
   end
@@ -54,9 +55,12 @@ end
 for q, m in pairs(want) do
   redis.call('HSET', K_members(q), aid, string.format('%d,%d', m[2], m[3]))
   redis.call('SADD', K_agentQueues(aid), q)
-  if st == 'available' then redis.call('SADD', K_avail(q), aid) end
+  if st == 'available' then
+    redis.call('HSET', K_avail(q), aid, idle_value(aid, m[2], m[3], agent(aid), ARGV[8]))
+  end
   if st ~= 'offline' then redis.call('SADD', K_loggedIn(q), aid) end
 end
+agent_forget(aid)
 if st == 'available' then assign_agent(aid) end
 if created then return { 'OK', 'created' } end
 return { 'OK', 'updated' }

@@ -10,13 +10,14 @@ local eid, aid = ARGV[5], ARGV[6]
 local ek = K_entry(eid)
 local e = redis.call('HMGET', ek, 'state', 'agents', 'queue', 'arrived', 'qday', 'kind')
 if e[1] ~= 'offered' then return { 'ENTRY_GONE' } end
-local a = redis.call('HMGET', K_agent(aid), 'state', 'entry')
+local ag = agent(aid)
+local a = { ag.state, ag.entry }
 if a[1] ~= 'reserved' or a[2] ~= eid then return { 'NOT_RESERVED', a[1] or 'offline' } end
 local qid, qday = e[3], e[5]
 for _, other in ipairs(split(e[2])) do
   if other ~= aid then
-    local o = redis.call('HMGET', K_agent(other), 'state', 'entry')
-    if o[1] == 'reserved' and o[2] == eid then
+    local o = agent(other)
+    if o.state == 'reserved' and o.entry == eid then
       transition(other, 'available', {})
       assign_agent(other)
     end

@@ -8,13 +8,16 @@
   ARGV[10] arrival ms   ARGV[11] required skills JSON {"name": minLevel}
   ARGV[12] data JSON   ARGV[13] qday (yyyy-mm-dd in the queue's time zone)
   ARGV[14] skill profile: the skills as "name=level,..." sorted by name, "-" for none
-  Returns {'OK', position} (position 0: already offered to an agent)
+  ARGV[15] the queue's time zone that ARGV[13] was computed in ('' = the ACD's)
+  Returns {'OK', position, tierWaitSeconds} (position 0: already offered to an agent)
         | {'NO_QUEUE'} | {'FULL'} | {'NO_AGENTS'} | {'DUPLICATE'}
+        | {'ZONE', timeZone} (ARGV[15] is not the queue's zone: nothing done; call again)
 ]]
 local qid, eid, inst, kind = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local prio, arrived, skills, data, qday, prof = tonumber(ARGV[9]), tonumber(ARGV[10]), ARGV[11], ARGV[12], ARGV[13], ARGV[14]
 local cfg = queue_cfg(qid)
 if not cfg then return { 'NO_QUEUE' } end
+if (cfg.timeZone or '') ~= (ARGV[15] or '') then return { 'ZONE', cfg.timeZone or '' } end
 if redis.call('EXISTS', K_entry(eid)) == 1 then return { 'DUPLICATE' } end
 if kind == 'call' then
   if redis.call('SCARD', K_loggedIn(qid)) == 0 then
@@ -35,5 +38,5 @@ redis.call('SADD', K_instanceEntries(inst), eid)
 if kind == 'call' then qstat(qid, qday, 'offered', 1) else qstat(qid, qday, 'callbacksQueued', 1) end
 assign_queue(qid, nil, eid)
 local rank = redis.call('ZRANK', K_waiting(qid), eid)
-if rank then return { 'OK', rank + 1 } end
-return { 'OK', 0 }
+if rank then return { 'OK', rank + 1, cfg.tierWaitSeconds or 0 } end
+return { 'OK', 0, cfg.tierWaitSeconds or 0 }

@@ -22,8 +22,8 @@ redis.call('SREM', K_instanceEntries(e[6]), eid)
 local freed = {}
 if e[1] == 'offered' then
   for _, aid in ipairs(split(e[2])) do
-    local a = redis.call('HMGET', K_agent(aid), 'state', 'entry')
-    if a[1] == 'reserved' and a[2] == eid then
+    local a = agent(aid)
+    if a.state == 'reserved' and a.entry == eid then
       transition(aid, 'available', {})
       freed[#freed + 1] = aid
     end

@@ -1,26 +1,74 @@
 --[[
-  Shared helpers, included (by the loader) into every ACD script after the
-  generated key functions K_*(…) from keys.ts. Not a command by itself.
+  Shared helpers of the ACD's operations, assembled by the loader (scripts.ts)
+  after the generated key functions K_*(…) (keys.ts) and the counter index CI
+  (counters.ts). Not a command by itself.
 
-  Conventions of every script:
-    KEYS[1] = <prefix>anchor   (routes the script to the prefix's cluster slot;
+  Conventions of every operation:
+    KEYS[1] = <prefix>anchor   (routes the call to the prefix's cluster slot;
                                 all other keys share the hash tag, so the slot)
     ARGV[1] = prefix P, ARGV[2] = now (ms, caller's clock),
     ARGV[3] = ADAY (yyyy-mm-dd in the ACD time zone, for agent counters),
     ARGV[4] = SEED (random integer, for the `random` strategy).
   Replies are arrays whose first element is a status: 'OK' or an error code.
+
+  Each operation's file is the body of a function; the loader runs it as
+  begin(ARGV) → body → flush(). begin() resets the per-call state below (the
+  library itself is loaded once, as a Redis function library, so nothing may
+  outlive a call); flush() writes what the call deferred: the counter
+  increments, once per key (BITFIELD), and the available-agent indexes of
+  agents that became available (see transition). Agent hashes and memberships read in a
+  call are cached for that call (every write goes through agent_set /
+  transition, which keep the cache right).
 ]]
-local NOW = tonumber(ARGV[2])
-local ADAY = ARGV[3]
-local SEED = tonumber(ARGV[4]) or 0
-local MINUTE = math.floor(NOW / 60000)
 local DAY_TTL = 8 * 86400
 local MINUTE_TTL = 1800
 
--- Counter keys get their TTL when a field is created (the first write of a
--- key always creates one), not on every increment.
+-- Per-call state, reset by begin().
+local stat_keys, stat_pending        -- counter increments: key -> { ttl, idx = {index...}, by = {index -> sum} }
+local cfg_cache, prof_cache          -- decoded queue configs, parsed skill profiles
+local agent_cache, agent_queue_cache -- agent hashes and memberships read in this call
+local avail_pending, avail_order     -- agents that became available in this call (see flush_avail)
+
+local function begin(argv)
+  P = argv[1]
+  NOW = tonumber(argv[2])
+  ADAY = argv[3]
+  SEED = tonumber(argv[4]) or 0
+  MINUTE = math.floor(NOW / 60000)
+  stat_keys, stat_pending = {}, {}
+  cfg_cache, prof_cache = {}, {}
+  agent_cache, agent_queue_cache = {}, {}
+  avail_pending, avail_order = {}, {}
+end
+
 local function bump(key, field, by, ttl)
-  if redis.call('HINCRBY', key, field, by) == by then redis.call('EXPIRE', key, ttl) end
+  local i = CI[field]
+  if not i then error('unknown ACD counter ' .. tostring(field)) end
+  local s = stat_pending[key]
+  if not s then
+    s = { ttl = ttl, idx = {}, by = {} }
+    stat_pending[key] = s
+    stat_keys[#stat_keys + 1] = key
+  end
+  if s.by[i] == nil then
+    s.by[i] = 0
+    s.idx[#s.idx + 1] = i
+  end
+  s.by[i] = s.by[i] + by
+end
+
+-- One BITFIELD per counter key; index 0 counts writes, so 1 means a new key (gets its TTL).
+local function flush_stats()
+  for _, key in ipairs(stat_keys) do
+    local s = stat_pending[key]
+    local args = { 'BITFIELD', key, 'INCRBY', 'i64', '#0', 1 }
+    for _, i in ipairs(s.idx) do
+      local n = #args
+      args[n + 1], args[n + 2], args[n + 3], args[n + 4] = 'INCRBY', 'i64', '#' .. i, s.by[i]
+    end
+    if redis.call(unpack(args))[1] == 1 then redis.call('EXPIRE', key, s.ttl) end
+  end
+  stat_keys, stat_pending = {}, {}
 end
 
 local function qstat(qid, qday, field, by)
@@ -33,8 +81,7 @@ local function astat(aid, field, by)
   bump(K_agentMinute(aid, MINUTE), field, by, MINUTE_TTL)
 end
 
--- Queue configs decoded once per script run.
-local cfg_cache = {}
+-- Queue configs decoded once per call.
 local function queue_cfg(qid)
   local c = cfg_cache[qid]
   if c ~= nil then return c or nil end
@@ -78,7 +125,6 @@ local function wait_rem(qid, eid, prof)
   end
 end
 
-local prof_cache = {}
 local function parse_profile(prof)
   local p = prof_cache[prof]
   if p then return p end
@@ -88,20 +134,111 @@ local function parse_profile(prof)
   return p
 end
 
--- Moves an agent to a new state; keeps the available-sets, the wrap-up index and
+-- Agent hashes read in this run (write-through cache): aid -> fields (nil when
+-- absent; `exists` false when the agent has no hash).
+local AGENT_FIELDS = { 'state', 'since', 'acwQueue', 'acwDay', 'skills', 'skipUntil', 'entry', 'availSince', 'missed', 'wrapUntil' }
+local function agent(aid)
+  local a = agent_cache[aid]
+  if a then return a end
+  local v = redis.call('HMGET', K_agent(aid), unpack(AGENT_FIELDS))
+  a = { exists = v[1] ~= false }
+  for i, f in ipairs(AGENT_FIELDS) do
+    if v[i] then a[f] = v[i] end
+  end
+  agent_cache[aid] = a
+  return a
+end
+
+-- HSET on an agent hash (flat field/value list) that keeps the cache right.
+local function agent_set(aid, fields)
+  redis.call('HSET', K_agent(aid), unpack(fields))
+  local a = agent_cache[aid]
+  if a then
+    for i = 1, #fields, 2 do a[fields[i]] = fields[i + 1] end
+    a.exists = true
+    a.sk = nil
+  end
+end
+
+-- The agent's skills, decoded once per run.
+local function agent_skills(aid)
+  local a = agent(aid)
+  if not a.sk then a.sk = cjson.decode(a.skills or '{}') end
+  return a.sk
+end
+
+-- Queues the agent is a member of (a:<id>:queues), read once per run.
+local function agent_queues(aid)
+  local q = agent_queue_cache[aid]
+  if q then return q end
+  q = redis.call('SMEMBERS', K_agentQueues(aid))
+  agent_queue_cache[aid] = q
+  return q
+end
+
+-- Forget what this run cached about an agent (configuration changed it).
+local function agent_forget(aid)
+  agent_cache[aid] = nil
+  agent_queue_cache[aid] = nil
+end
+
+-- The available-agent index of a queue (q:<id>:idle, hash): agent id ->
+-- "tier,position,availableSince,skipUntil,day,answered,talkMs,skillsJSON",
+-- everything the assignment needs to rank the agent, so a caller arriving
+-- while agents wait costs one HGETALL, not reads per agent. `answered` and
+-- `talkMs` are the agent's counts of `day` (ADAY) when it became available:
+-- they only change while it is on a call, so they stay exact while it waits
+-- (on another day its count today is 0).
+local function idle_value(aid, tier, pos, a, skills)
+  if not a.today then
+    local key = K_agentDay(aid, ADAY)
+    local ia, it = CI['answered'], CI['talkMs']
+    local v = redis.call('BITFIELD', key, 'GET', 'i64', '#' .. ia, 'GET', 'i64', '#' .. it)
+    local s = stat_pending[key]
+    a.today = { (tonumber(v[1]) or 0) + (s and s.by[ia] or 0), (tonumber(v[2]) or 0) + (s and s.by[it] or 0) }
+  end
+  return string.format('%d,%d,%d,%d,%s,%d,%d,%s', tier, pos, tonumber(a.availSince) or 0, tonumber(a.skipUntil) or 0, ADAY,
+    a.today[1], a.today[2], skills or a.skills or '{}')
+end
+
+-- tier, position, availableSince, skipUntil, answered today, talkMs today, skills JSON.
+local function idle_parse(v)
+  local t, p, since, skip, day, answered, talk, skills = string.match(v, '^(%d+),(%d+),(%d+),(%d+),([^,]*),(%d+),(%d+),(.*)$')
+  if not t then return nil end
+  if day ~= ADAY then answered, talk = 0, 0 end
+  return tonumber(t), tonumber(p), tonumber(since), tonumber(skip), tonumber(answered), tonumber(talk), skills
+end
+
+-- Agents that became available in this call: their index entries are written
+-- by flush_avail (before any read of an index and at the end), so an agent
+-- that becomes available and is reserved again in the same call (call ends →
+-- next caller) never touches the indexes.
+local function flush_avail()
+  for _, aid in ipairs(avail_order) do
+    if avail_pending[aid] then
+      local a = agent(aid)
+      for _, q in ipairs(agent_queues(aid)) do
+        local tier, pos = member_info(q, aid)
+        if tier then redis.call('HSET', K_avail(q), aid, idle_value(aid, tier, pos, a)) end
+      end
+    end
+  end
+  avail_pending, avail_order = {}, {}
+end
+
+-- Moves an agent to a new state; keeps the available-agent indexes, the wrap-up index and
 -- time-in-state counters right. `extra` is a flat list of hash fields to set.
 -- Returns the previous state.
 local function transition(aid, to, extra)
-  local k = K_agent(aid)
-  local cur = redis.call('HMGET', k, 'state', 'since', 'acwQueue', 'acwDay')
-  local from = cur[1] or 'offline'
-  local since = tonumber(cur[2]) or NOW
+  local cur = agent(aid)
+  local from = cur.state or 'offline'
+  local since = tonumber(cur.since) or NOW
   if NOW > since then astat(aid, 'ms:' .. from, NOW - since) end
   if from == 'wrap-up' and to ~= 'wrap-up' then
     redis.call('ZREM', K_wrapups(), aid)
-    if cur[3] and cur[3] ~= '' then
-      qstat(cur[3], cur[4], 'acwMs', NOW - since)
-      qstat(cur[3], cur[4], 'acwCount', 1)
+    if cur.acwQueue and cur.acwQueue ~= '' then
+      qstat(cur.acwQueue, cur.acwDay, 'acwMs', NOW - since)
+      qstat(cur.acwQueue, cur.acwDay, 'acwCount', 1)
       astat(aid, 'acwMs', NOW - since)
     end
   end
@@ -112,29 +249,36 @@ local function transition(aid, to, extra)
   if isAvail and not wasAvail then
     for _, v in ipairs({ 'availSince', NOW, 'reason', '', 'entry', '', 'inst', '' }) do fields[#fields + 1] = v end
   end
-  redis.call('HSET', k, unpack(fields))
-  if wasAvail ~= isAvail or wasIn ~= isIn then
+  agent_set(aid, fields)
+  if wasAvail and not isAvail then
+    if avail_pending[aid] then
+      avail_pending[aid] = nil -- became available in this call: never written to the indexes
+    else
+      for _, q in ipairs(agent_queues(aid)) do redis.call('HDEL', K_avail(q), aid) end
+    end
+  elseif isAvail and not wasAvail then
+    avail_pending[aid] = true
+    avail_order[#avail_order + 1] = aid
+  end
+  if wasIn ~= isIn then
     -- memberships (a:<id>:queues) and queue members are kept equal by config-agent
-    local queues = redis.call('SMEMBERS', K_agentQueues(aid))
-    for _, q in ipairs(queues) do
-      if wasAvail and not isAvail then redis.call('SREM', K_avail(q), aid) end
-      if isAvail and not wasAvail then redis.call('SADD', K_avail(q), aid) end
-      if wasIn and not isIn then redis.call('SREM', K_loggedIn(q), aid) end
-      if isIn and not wasIn then redis.call('SADD', K_loggedIn(q), aid) end
+    for _, q in ipairs(agent_queues(aid)) do
+      if isIn then redis.call('SADD', K_loggedIn(q), aid) else redis.call('SREM', K_loggedIn(q), aid) end
     end
   end
   return from
 end
 
 -- Strategy sort key of a candidate (lower is better).
-local function strategy_key(strategy, qid, aid, pos, idle, idx, rr)
-  if strategy == 'longest-idle-agent' then return idle
+local function strategy_key(strategy, c, idx, rr)
+  local pos = c.pos
+  if strategy == 'longest-idle-agent' then return c.idle
   elseif strategy == 'round-robin' then
     if pos > rr then return pos - rr else return pos - rr + 1000000000 end
   elseif strategy == 'fewest-calls' then
-    return tonumber(redis.call('HGET', K_agentDay(aid, ADAY), 'answered')) or 0
+    return c.answered
   elseif strategy == 'least-talk-time' then
-    return tonumber(redis.call('HGET', K_agentDay(aid, ADAY), 'talkMs')) or 0
+    return c.talkMs
   elseif strategy == 'random' then
     return (SEED * 7919 + idx * 104729) % 1000003
   else -- top-down, ring-all
@@ -149,11 +293,11 @@ local function better(a, b)
   return a.id < b.id
 end
 
--- Offers entry `eid` to the agents `chosen` (list of candidates): reserves them,
--- takes the entry out of the waiting set, and delivers the assignment to the
--- instance that owns the entry.
-local function offer(qid, cfg, eid, inst, kind, chosen)
-  wait_rem(qid, eid, redis.call('HGET', K_entry(eid), 'prof'))
+-- Offers entry `eid` (skill profile `prof`) to the agents `chosen` (list of
+-- candidates): reserves them, takes the entry out of the waiting set, and
+-- delivers the assignment to the instance that owns the entry.
+local function offer(qid, cfg, eid, inst, kind, prof, chosen)
+  wait_rem(qid, eid, prof)
   local ids = {}
   for _, c in ipairs(chosen) do
     transition(c.id, 'reserved', { 'entry', eid, 'inst', inst })
@@ -164,17 +308,21 @@ local function offer(qid, cfg, eid, inst, kind, chosen)
   redis.call('RPUSH', K_inbox(inst), cjson.encode({ t = 'assign', entry = eid, queue = qid, kind = kind, agents = ids, at = NOW }))
 end
 
+-- Arrival ms of a waiting entry from its score ((100 − priority)·1e13 + arrival).
+local function arrival_of(score) return score % 10000000000000 end
+
 -- An agent became available: the best head among the skill profiles it can
 -- serve (priority, then arrival), if its tier may take it yet.
 local function assign_one_agent(qid, cfg, aid)
-  if redis.call('SISMEMBER', K_avail(qid), aid) == 0 then return 0 end
-  if (tonumber(redis.call('HGET', K_agent(aid), 'skipUntil')) or 0) > NOW then return 0 end
+  local a = agent(aid)
+  if a.state ~= 'available' then return 0 end
+  if (tonumber(a.skipUntil) or 0) > NOW then return 0 end
   local tier, pos = member_info(qid, aid)
   if not tier then return 0 end
-  local skills = cjson.decode(redis.call('HGET', K_agent(aid), 'skills') or '{}')
+  local skills = agent_skills(aid)
   local tierWait = (cfg.tierWaitSeconds or 0) * 1000 * (tier - 1)
   local profs = redis.call('HKEYS', K_profiles(qid))
-  local bestId, bestScore = nil, nil
+  local bestId, bestScore, bestProf = nil, nil, nil
   for _, prof in ipairs(profs) do
     local ok = true
     if prof ~= '-' then
@@ -187,20 +335,21 @@ local function assign_one_agent(qid, cfg, aid)
       local h = redis.call('ZRANGE', K_profileWaiting(qid, prof), 0, 0, 'WITHSCORES')
       if h[1] then
         local s = tonumber(h[2])
-        if bestScore == nil or s < bestScore then
-          local arrived = tonumber(redis.call('HGET', K_entry(h[1]), 'arrived'))
-          if arrived == nil then
-            redis.call('ZREM', K_profileWaiting(qid, prof), h[1]) -- self-heal
-          elseif NOW - arrived >= tierWait then
-            bestId, bestScore = h[1], s
-          end
+        if (bestScore == nil or s < bestScore) and NOW - arrival_of(s) >= tierWait then
+          bestId, bestScore, bestProf = h[1], s, prof
         end
       end
     end
   end
   if not bestId then return 0 end
   local e = redis.call('HMGET', K_entry(bestId), 'inst', 'kind')
-  offer(qid, cfg, bestId, e[1], e[2], { { id = aid, tier = tier, pos = pos } })
+  if not e[1] then
+    -- self-heal a dangling id, then look again
+    redis.call('ZREM', K_profileWaiting(qid, bestProf), bestId)
+    redis.call('ZREM', K_waiting(qid), bestId)
+    return assign_one_agent(qid, cfg, aid)
+  end
+  offer(qid, cfg, bestId, e[1], e[2], bestProf, { { id = aid, tier = tier, pos = pos } })
   return 1
 end
 
@@ -213,12 +362,11 @@ end
 local function assign_queue(qid, onlyAgent, onlyEntry)
   local cfg = queue_cfg(qid)
   if not cfg then return 0 end
-  local avail
   if onlyAgent and cfg.strategy ~= 'ring-all' then
     return assign_one_agent(qid, cfg, onlyAgent)
-  else
-    avail = redis.call('SMEMBERS', K_avail(qid))
   end
+  flush_avail()
+  local avail = redis.call('HGETALL', K_avail(qid))
   if #avail == 0 then return 0 end
   local entries
   if onlyEntry then
@@ -230,62 +378,83 @@ local function assign_queue(qid, onlyAgent, onlyEntry)
   if #entries == 0 then return 0 end
   local rr = tonumber(redis.call('GET', K_rr(qid))) or -1
   local cands = {}
-  for idx, aid in ipairs(avail) do
-    local a = redis.call('HMGET', K_agent(aid), 'state', 'skills', 'availSince', 'skipUntil')
-    local tier, pos = member_info(qid, aid)
-    if a[1] == 'available' and tier and (tonumber(a[4]) or 0) > NOW then
-      -- resting after a missed call (missedRetrySeconds): skipped for now
-    elseif a[1] == 'available' and tier then
-      local c = { id = aid, tier = tier, pos = pos, skills = cjson.decode(a[2] or '{}'), idle = tonumber(a[3]) or 0 }
-      c.key = strategy_key(cfg.strategy, qid, aid, pos, c.idle, idx, rr)
+  for i = 1, #avail, 2 do
+    local aid = avail[i]
+    local tier, pos, since, skip, answered, talk, skills = idle_parse(avail[i + 1])
+    if not tier then
+      redis.call('HDEL', K_avail(qid), aid) -- self-heal a malformed entry
+    elseif skip <= NOW then -- else: resting after a missed call (missedRetrySeconds)
+      local c = { id = aid, tier = tier, pos = pos, skillsJson = skills, idle = since, answered = answered, talkMs = talk }
+      c.key = strategy_key(cfg.strategy, c, (i + 1) / 2, rr)
       cands[#cands + 1] = c
-    else
-      redis.call('SREM', K_avail(qid), aid) -- self-heal a stale member
     end
   end
   local tierWait = (cfg.tierWaitSeconds or 0) * 1000
   local assigned = 0
   for _, eid in ipairs(entries) do
     if #cands == 0 then break end
-    local e = redis.call('HMGET', K_entry(eid), 'skills', 'arrived', 'inst', 'kind')
+    local e = redis.call('HMGET', K_entry(eid), 'skills', 'arrived', 'inst', 'kind', 'prof')
     if not e[2] then
       redis.call('ZREM', K_waiting(qid), eid) -- self-heal a dangling id (profile sets heal on their own read)
     else
       local req = cjson.decode(e[1] or '{}')
       local waited = NOW - tonumber(e[2])
-      local best, bestIdx = nil, nil
-      local eligible = {}
-      for i, c in ipairs(cands) do
-        local ok = waited >= (c.tier - 1) * tierWait
-        local prof = 0
-        if ok then
-          for name, min in pairs(req) do
-            local lvl = c.skills[name]
-            if lvl == nil or lvl < min then ok = false break end
-            prof = prof + lvl
+      local settled = false
+      while not settled and #cands > 0 do
+        local best, bestIdx = nil, nil
+        local eligible = {}
+        for i, c in ipairs(cands) do
+          local ok = waited >= (c.tier - 1) * tierWait
+          local prof = 0
+          if ok then
+            if not c.skills then c.skills = cjson.decode(c.skillsJson) end
+            for name, min in pairs(req) do
+              local lvl = c.skills[name]
+              if lvl == nil or lvl < min then ok = false break end
+              prof = prof + lvl
+            end
+          end
+          if ok then
+            c.prof = prof
+            eligible[#eligible + 1] = i
+            if best == nil or better(c, best) then best, bestIdx = c, i end
           end
         end
-        if ok then
-          c.prof = prof
-          eligible[#eligible + 1] = i
-          if best == nil or better(c, best) then best, bestIdx = c, i end
-        end
-      end
-      if best then
-        local chosen, take = {}, {}
-        if cfg.strategy == 'ring-all' then
-          for _, i in ipairs(eligible) do
-            if cands[i].tier == best.tier then chosen[#chosen + 1] = cands[i]; take[i] = true end
-          end
+        if not best then
+          settled = true
         else
-          chosen[1] = best
-          take[bestIdx] = true
+          local chosen = {}
+          if cfg.strategy == 'ring-all' then
+            for _, i in ipairs(eligible) do
+              if cands[i].tier == best.tier then chosen[#chosen + 1] = i end
+            end
+          else
+            chosen[1] = bestIdx
+          end
+          -- The index is kept by the same calls that change states; an entry
+          -- that is not available any more is healed and the choice made again.
+          local stale, drop = false, {}
+          for _, i in ipairs(chosen) do
+            if agent(cands[i].id).state ~= 'available' then
+              stale = true
+              drop[i] = true
+              redis.call('HDEL', K_avail(qid), cands[i].id)
+            end
+          end
+          if not stale then
+            local picked = {}
+            for _, i in ipairs(chosen) do
+              picked[#picked + 1] = cands[i]
+              drop[i] = true
+            end
+            offer(qid, cfg, eid, e[3], e[4], e[5], picked)
+            assigned = assigned + 1
+            settled = true
+          end
+          local rest = {}
+          for i, c in ipairs(cands) do if not drop[i] then rest[#rest + 1] = c end end
+          cands = rest
         end
-        offer(qid, cfg, eid, e[3], e[4], chosen)
-        local rest = {}
-        for i, c in ipairs(cands) do if not take[i] then rest[#rest + 1] = c end end
-        cands = rest
-        assigned = assigned + 1
       end
     end
   end
@@ -295,15 +464,14 @@ end
 -- An agent became available: try its queues, the one whose head caller is
 -- best (priority, then arrival) first, until the agent is taken.
 local function assign_agent(aid)
-  local queues = redis.call('SMEMBERS', K_agentQueues(aid))
   local heads = {}
-  for _, q in ipairs(queues) do
+  for _, q in ipairs(agent_queues(aid)) do
     local h = redis.call('ZRANGE', K_waiting(q), 0, 0, 'WITHSCORES')
     if h[2] then heads[#heads + 1] = { q = q, s = tonumber(h[2]) } end
   end
   table.sort(heads, function(a, b) return a.s < b.s end)
   for _, h in ipairs(heads) do
-    if redis.call('HGET', K_agent(aid), 'state') ~= 'available' then break end
+    if agent(aid).state ~= 'available' then break end
     assign_queue(h.q, aid, nil)
   end
 end
@@ -311,10 +479,9 @@ end
 -- Agent `aid` leaves a reservation for entry `eid` (no answer, busy, cancelled).
 -- Returns the agent's new state.
 local function unreserve(aid, eid, missed, maxMissed, retryMs)
-  local k = K_agent(aid)
   if missed then
-    redis.call('HSET', k, 'skipUntil', NOW + retryMs)
-    local n = redis.call('HINCRBY', k, 'missed', 1)
+    local n = (tonumber(agent(aid).missed) or 0) + 1
+    agent_set(aid, { 'skipUntil', NOW + retryMs, 'missed', n })
     if n >= maxMissed then
       transition(aid, 'paused', { 'reason', 'missed', 'missed', 0, 'entry', '', 'inst', '' })
       astat(aid, 'missed', 1)
@@ -341,4 +508,10 @@ local function entry_drop_agent(eid, aid)
     return true
   end
   return false
+end
+
+-- Everything a run deferred, written at its end (the loader calls it after the body).
+local function flush()
+  flush_avail()
+  flush_stats()
 end

@@ -23,8 +23,8 @@ for _, inst in ipairs(dead) do
       local e = redis.call('HMGET', ek, 'state', 'agents', 'queue', 'kind', 'score', 'qday', 'prof')
       if e[1] then
         for _, aid in ipairs(split(e[2])) do
-          local a = redis.call('HMGET', K_agent(aid), 'state', 'entry')
-          if (a[1] == 'reserved' or a[1] == 'on-call') and a[2] == eid then
+          local a = agent(aid)
+          if (a.state == 'reserved' or a.state == 'on-call') and a.entry == eid then
             transition(aid, 'available', {})
             freedAgents[#freedAgents + 1] = aid
           end
@@ -47,7 +47,7 @@ for _, inst in ipairs(dead) do
 end
 local ended = 0
 for _, aid in ipairs(redis.call('ZRANGEBYSCORE', K_wrapups(), '-inf', NOW)) do
-  if redis.call('HGET', K_agent(aid), 'state') == 'wrap-up' then
+  if agent(aid).state == 'wrap-up' then
     transition(aid, 'available', {})
     freedAgents[#freedAgents + 1] = aid
     ended = ended + 1
@@ -56,7 +56,7 @@ for _, aid in ipairs(redis.call('ZRANGEBYSCORE', K_wrapups(), '-inf', NOW)) do
   end
 end
 for _, aid in ipairs(freedAgents) do
-  if redis.call('HGET', K_agent(aid), 'state') == 'available' then assign_agent(aid) end
+  if agent(aid).state == 'available' then assign_agent(aid) end
 end
 for _, q in ipairs(redis.call('SMEMBERS', K_queues())) do assign_queue(q) end
 return { 'OK', #dead, reclaimed, ended }

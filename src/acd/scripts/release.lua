@@ -12,7 +12,8 @@
   Returns {'OK', agentState, retryMs} | {'NOT_RESERVED', agentState}
 ]]
 local eid, aid, why = ARGV[5], ARGV[6], ARGV[7]
-local a = redis.call('HMGET', K_agent(aid), 'state', 'entry')
+local ag = agent(aid)
+local a = { ag.state, ag.entry }
 if a[1] ~= 'reserved' or a[2] ~= eid then return { 'NOT_RESERVED', a[1] or 'offline' } end
 local qid = redis.call('HGET', K_entry(eid), 'queue')
 local maxMissed, retryMs = 3, 5000
@@ -23,6 +24,6 @@ if qid then
 end
 local st = unreserve(aid, eid, why == 'missed', maxMissed, retryMs)
 if entry_drop_agent(eid, aid) then assign_queue(qid, nil, eid) end
-if redis.call('HGET', K_agent(aid), 'state') == 'available' then assign_agent(aid) end
+if agent(aid).state == 'available' then assign_agent(aid) end
 if why ~= 'missed' then retryMs = 0 end
 return { 'OK', st, retryMs }
