@@ -8,7 +8,7 @@ import {
   MAX_EXPRESSION_LENGTH,
   parseExpression,
   type JsonValue,
-} from '../src/engine/expr/index.ts';
+} from '../src/lang/expr/index.ts';
 
 const scope: Record<string, JsonValue> = {
   vars: { account: '0042', balance: -12.5, attempts: 2, vip: true, name: 'Anna', list: ['a', 'b', 'c'], nested: { tier: 'gold' }, empty: '' },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sayAs, SayError, supportsSayLanguage, type SayKind } from '../src/engine/say/index.ts';
-import type { JsonValue } from '../src/engine/expr/index.ts';
+import { sayAs, SayError, supportsSayLanguage, type SayKind } from '../src/lang/say/index.ts';
+import type { JsonValue } from '../src/lang/expr/index.ts';
 
 function codeOf(fn: () => unknown): string {
   try {

@@ -1,7 +1,7 @@
 /** `condition` handler: the first condition whose expression is true decides the exit, else `else`. */
 import type { NodeHandler } from '../context.ts';
 import { whenExit, type ConditionNode } from '../../flows/nodes/condition.ts';
-import { ExpressionError, evaluateInCall, truthy } from '../expr/index.ts';
+import { ExpressionError, evaluateInCall, truthy } from '../../lang/expr/index.ts';
 
 export const runCondition: NodeHandler<ConditionNode> = async (node, ctx) => {
   for (const [i, c] of node.conditions.entries()) {

@@ -8,8 +8,8 @@ import type { NodeHandler } from '../context.ts';
 import type { SayNode } from '../../flows/nodes/say.ts';
 import type { Prompt } from '../../telephony/port.ts';
 import { abortReason } from '../../util/clock.ts';
-import { ExpressionError, evaluateInCall, type JsonValue } from '../expr/index.ts';
-import { SayError, sayAs } from '../say/index.ts';
+import { ExpressionError, evaluateInCall, type JsonValue } from '../../lang/expr/index.ts';
+import { SayError, sayAs } from '../../lang/say/index.ts';
 import { hasTemplate } from '../template.ts';
 
 export const runSay: NodeHandler<SayNode> = async (node, ctx) => {

@@ -5,7 +5,7 @@
  */
 import type { JsonValue, NodeHandler } from '../context.ts';
 import type { SetNode } from '../../flows/nodes/set.ts';
-import { ExpressionError, callScope, evaluateInCall } from '../expr/index.ts';
+import { ExpressionError, callScope, evaluateInCall } from '../../lang/expr/index.ts';
 import { expandTemplate } from '../template.ts';
 
 /** Defines an own property, so a name like "__proto__" is a plain key, never a prototype change. */

@@ -7,7 +7,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { NodeSchema, Exit, Obj } from '../common.ts';
 import { defineNode, type CheckContext, type ExitRef } from '../node-definition.ts';
-import { describeProblem, expressionProblems } from '../../engine/expr/index.ts';
+import { describeProblem, expressionProblems } from '../../lang/expr/index.ts';
 
 
 /** An exit with its own description (for editor autocompletion). */

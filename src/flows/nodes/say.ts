@@ -1,15 +1,15 @@
 /**
  * `say`: reads a value aloud in the call's language: a number, a string of
  * digits, an amount of money, a date, a time, or both. The words come from a
- * per-language wording module (src/engine/say); flows whose languages have no
+ * per-language wording module (src/lang/say); flows whose languages have no
  * wording module are refused here at load time.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { NodeSchema, Exit, Prompts } from '../common.ts';
 import { defineNode, standardExits, type CheckContext } from '../node-definition.ts';
 import { promptRefs } from './menu.ts';
-import { ExpressionError, compileExpression, describeProblem, expressionProblems, expressionRoots } from '../../engine/expr/index.ts';
-import { CURRENCIES, SAY_KINDS, type Currency, type SayKind, SAY_LANGUAGES, SayError, isTimeZone, sayAs, supportsSayLanguage } from '../../engine/say/index.ts';
+import { ExpressionError, compileExpression, describeProblem, expressionProblems, expressionRoots } from '../../lang/expr/index.ts';
+import { CURRENCIES, SAY_KINDS, type Currency, type SayKind, SAY_LANGUAGES, SayError, isTimeZone, sayAs, supportsSayLanguage } from '../../lang/say/index.ts';
 import { hasTemplate, templateProblems } from '../../engine/template.ts';
 
 

@@ -6,7 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { NodeSchema, Exit, Obj } from '../common.ts';
 import { defineNode, standardExits, type CheckContext } from '../node-definition.ts';
-import { describeProblem, expressionProblems } from '../../engine/expr/index.ts';
+import { describeProblem, expressionProblems } from '../../lang/expr/index.ts';
 import { templateProblems } from '../../engine/template.ts';
 
 
