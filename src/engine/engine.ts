@@ -17,7 +17,7 @@ import { nodeDefinitions, type NodeType } from '../flows/nodes/index.ts';
 import type { NodeDefinition } from '../flows/node-definition.ts';
 import { nodeHandlers } from './nodes/index.ts';
 import type { CallState, EngineServices, JsonValue, NodeContext, NodeHandler, NodeOutcome } from './context.ts';
-import { expandTemplate, type TemplateScope } from './template.ts';
+import { expandTemplate, type TemplateScope } from '../lang/template.ts';
 
 export type CallEnd = 'hangup' | 'transferred' | 'completed' | 'error';
 

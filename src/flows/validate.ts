@@ -10,7 +10,7 @@ import { Type, type TObject } from '@sinclair/typebox';
 import { FlowDocumentSchema, type FlowDocument } from './flow-schema.ts';
 import { nodeDefinitions, type NodeType } from './nodes/index.ts';
 import type { CheckContext, FlowIssue, NodeDefinition, PromptRef, TextRef } from './node-definition.ts';
-import { templateProblems } from '../engine/template.ts';
+import { templateProblems } from '../lang/template.ts';
 import { didYouMean } from '../util/suggest.ts';
 import type { LocalizedText } from './common.ts';
 

@@ -10,7 +10,7 @@ import type { Prompt } from '../../telephony/port.ts';
 import { abortReason } from '../../util/clock.ts';
 import { ExpressionError, evaluateInCall, type JsonValue } from '../../lang/expr/index.ts';
 import { SayError, sayAs } from '../../lang/say/index.ts';
-import { hasTemplate } from '../template.ts';
+import { hasTemplate } from '../../lang/template.ts';
 
 export const runSay: NodeHandler<SayNode> = async (node, ctx) => {
   const language = ctx.state.language;

@@ -6,7 +6,7 @@
 import type { JsonValue, NodeHandler } from '../context.ts';
 import type { SetNode } from '../../flows/nodes/set.ts';
 import { ExpressionError, callScope, evaluateInCall } from '../../lang/expr/index.ts';
-import { expandTemplate } from '../template.ts';
+import { expandTemplate } from '../../lang/template.ts';
 
 /** Defines an own property, so a name like "__proto__" is a plain key, never a prototype change. */
 function put(target: Record<string, JsonValue>, name: string, value: JsonValue): void {

@@ -11,7 +11,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { NodeSchema, Exit, Obj, Prompts } from '../common.ts';
 import { promptRefs } from './menu.ts';
 import { defineNode, standardExits, type CheckContext } from '../node-definition.ts';
-import { hasTemplate, templateProblems } from '../../engine/template.ts';
+import { hasTemplate, templateProblems } from '../../lang/template.ts';
 
 const VarName = { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' };
 export const HEADER_NAME = '^[A-Za-z0-9!#$%&\'*+.^_`|~-]{1,100}$';

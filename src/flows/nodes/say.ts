@@ -10,7 +10,7 @@ import { defineNode, standardExits, type CheckContext } from '../node-definition
 import { promptRefs } from './menu.ts';
 import { ExpressionError, compileExpression, describeProblem, expressionProblems, expressionRoots } from '../../lang/expr/index.ts';
 import { CURRENCIES, SAY_KINDS, type Currency, type SayKind, SAY_LANGUAGES, SayError, isTimeZone, sayAs, supportsSayLanguage } from '../../lang/say/index.ts';
-import { hasTemplate, templateProblems } from '../../engine/template.ts';
+import { hasTemplate, templateProblems } from '../../lang/template.ts';
 
 
 /** An exit with its own description (for editor autocompletion). */

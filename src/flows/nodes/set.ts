@@ -7,7 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { NodeSchema, Exit, Obj } from '../common.ts';
 import { defineNode, standardExits, type CheckContext } from '../node-definition.ts';
 import { describeProblem, expressionProblems } from '../../lang/expr/index.ts';
-import { templateProblems } from '../../engine/template.ts';
+import { templateProblems } from '../../lang/template.ts';
 
 
 /** An exit with its own description (for editor autocompletion). */

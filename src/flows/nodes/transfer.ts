@@ -10,7 +10,7 @@ import { NodeSchema, Exit, Prompts } from '../common.ts';
 import { defineNode, standardExits } from '../node-definition.ts';
 import { promptRefs } from './menu.ts';
 import { destinationRefusal } from '../destination-policy.ts';
-import { hasTemplate, templateProblems } from '../../engine/template.ts';
+import { hasTemplate, templateProblems } from '../../lang/template.ts';
 
 export const TransferNode = NodeSchema(
   'transfer',

@@ -4,7 +4,7 @@
  * index ("items.0.id"). Unknown paths expand to "". No expressions here: the
  * `condition` and `set` nodes have the expression language for that.
  */
-import type { JsonValue } from './context.ts';
+import type { JsonValue } from './expr/json.ts';
 
 const TEMPLATE = /\{\{\s*([^{}]*?)\s*\}\}/g;
 const PATH = /^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
