@@ -35,6 +35,9 @@ const USAGE = `usage:
       --from <number> --to <number>
       --now <iso-date-time>        time of the call (for business hours)
       --http <file.json>           canned HTTP answers (list of {method,url,status,body})
+      --queue <id>=<outcome>[@s]   what happens in a queue, repeatable: served, timeout, full, noagents,
+                                   callback, hangup, key:0 (after s seconds of waiting), e.g. billing=served@45
+      --callback <outcome>         call-back offers: accepted, declined or failed (",short": short wait, no offer)
       --json                       machine-readable trace
 environment: TRANSFER_ALLOW (comma-separated destination patterns), FLOWS_DIR`;
 

@@ -16,6 +16,7 @@ import type { SimCall } from '../telephony/sim/sim-call.ts';
 import type { SimParty } from '../telephony/sim/sim-party.ts';
 import { simulateFlow, type SimulationResult } from '../engine/simulate.ts';
 import { stubbedHttp, type CannedResponse } from '../engine/http-stub.ts';
+import { ScriptedCallbackService, ScriptedQueueService, type CallbackScript, type QueueScript } from '../engine/scripted-services.ts';
 import type { EngineServices } from '../engine/context.ts';
 import { VirtualClock } from '../util/virtual-clock.ts';
 import type { CliIo } from './main.ts';
@@ -33,6 +34,8 @@ export async function simulateCommand(args: string[], io: CliIo, env: CliEnviron
       to: { type: 'string' },
       now: { type: 'string' },
       http: { type: 'string' },
+      queue: { type: 'string', multiple: true },
+      callback: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -88,20 +91,49 @@ export async function simulateCommand(args: string[], io: CliIo, env: CliEnviron
       return 2;
     }
   }
+  // Queues and call-backs answer from the command line (no Redis): --queue billing=served --callback accepted
+  const queueScripts: Record<string, QueueScript> = {};
+  for (const q of values.queue ?? []) {
+    const m = /^([A-Za-z][A-Za-z0-9_-]*)=(served|timeout|full|noagents|callback|hangup|key:[0-9*#])(?:@(\d+))?$/.exec(q);
+    if (!m) {
+      io.err(`ivr simulate: --queue "${q}": use <queue>=<served|timeout|full|noagents|callback|hangup|key:N>[@waitSeconds], e.g. billing=served@45`);
+      return 2;
+    }
+    const outcome = m[2]!.startsWith('key:') ? 'key' : (m[2] as QueueScript['outcome']);
+    queueScripts[m[1]!] = { outcome, ...(outcome === 'key' ? { key: m[2]!.slice(4) } : {}), ...(m[3] !== undefined ? { waitSeconds: Number(m[3]) } : {}) };
+  }
+  let callbackScript: CallbackScript | undefined;
+  if (values.callback !== undefined) {
+    const m = /^(accepted|declined|failed)(,short)?$/.exec(values.callback);
+    if (!m) {
+      io.err(`ivr simulate: --callback "${values.callback}": use accepted, declined or failed (add ",short" when the estimated wait is short)`);
+      return 2;
+    }
+    callbackScript = { outcome: m[1] as CallbackScript['outcome'], ...(m[2] ? { waitIsShort: true } : {}) };
+  }
+  const clock = new VirtualClock(start);
+  const queues = new ScriptedQueueService(queueScripts, clock);
+  services.queues = queues;
+  services.callbacks = new ScriptedCallbackService(callbackScript);
   const common = { flow, flows: [...flows.values()], language: values.lang, from: values.from, to: values.to, services };
+  const hint = (): void => {
+    for (const q of new Set(queues.unscripted)) io.err(`note: the call entered queue "${q}" with no --queue ${q}=<outcome>, so the queue node failed`);
+  };
 
   if (input) {
-    const result = await simulateFlow({ ...common, input, clock: start !== undefined ? autoClock(start) : undefined });
-    print(result, io, values.json ?? false);
+    clock.startAuto();
+    try {
+      const result = await simulateFlow({ ...common, input, clock });
+      print(result, io, values.json ?? false);
+    } finally {
+      clock.stopAuto();
+    }
+    hint();
     return 0;
   }
-  return interactive(common, io, start);
-}
-
-function autoClock(start: number): VirtualClock {
-  const c = new VirtualClock(start);
-  c.startAuto();
-  return c;
+  const code = await interactive(common, io, clock);
+  hint();
+  return code;
 }
 
 function print(result: SimulationResult, io: CliIo, json: boolean): void {
@@ -122,8 +154,7 @@ function print(result: SimulationResult, io: CliIo, json: boolean): void {
 }
 
 /** The terminal plays the caller: prompts are printed as heard, input is read when the flow listens. */
-async function interactive(common: Parameters<typeof simulateFlow>[0], io: CliIo, start: number | undefined): Promise<number> {
-  const clock = new VirtualClock(start);
+async function interactive(common: Parameters<typeof simulateFlow>[0], io: CliIo, clock: VirtualClock): Promise<number> {
   const rl = createInterface({ input: io.stdin, terminal: false });
   const lines = rl[Symbol.asyncIterator]();
   io.out('You are the caller. When asked, type keys (1, 123#), say:<phrase>, silence (or an empty line), speak:<seconds>, or hangup.');

@@ -152,3 +152,36 @@ describe('ivr simulate', () => {
     expect(r.out.at(-1)).toBe('ended: hangup');
   });
 });
+
+describe('ivr simulate with queues and call-backs (no Redis)', () => {
+  const queued = {
+    id: 'queued',
+    name: 'Queued',
+    defaultLanguage: 'pl',
+    start: 'wait',
+    nodes: {
+      wait: { type: 'queue', queue: 'sales', callbackKey: '1', next: 'after', timeout: 'offer', callback: 'offer', error: 'sorry' },
+      offer: { type: 'callback', queue: 'sales', offer: 'Oddzwonić?', next: 'bye', declined: 'sorry' },
+      after: { type: 'play', prompt: 'Po rozmowie', next: 'bye' },
+      bye: { type: 'hangup', prompt: 'Do widzenia' },
+      sorry: { type: 'hangup', prompt: 'Przepraszamy' },
+    },
+  };
+
+  it('takes the queue outcome and the call-back answer from the command line', async () => {
+    write('queued.json', queued);
+    const served = await ivr(['simulate', 'queued', '--input', 'silence', '--queue', 'sales=served@30']);
+    expect(served.out).toContain('path: wait → after → bye');
+    const timedOut = await ivr(['simulate', 'queued', '--input', 'silence', '--queue', 'sales=timeout@600', '--callback', 'accepted']);
+    expect(timedOut.out).toContain('path: wait → offer → bye');
+    expect(timedOut.out).toContain('  tts[pl]: Oddzwonić?');
+  });
+
+  it('says when a queue was entered without a scripted outcome, and refuses bad scripts', async () => {
+    write('queued.json', queued);
+    const r = await ivr(['simulate', 'queued', '--input', 'silence']);
+    expect(r.out).toContain('path: wait → sorry');
+    expect(r.err).toContain('note: the call entered queue "sales" with no --queue sales=<outcome>, so the queue node failed');
+    expect((await ivr(['simulate', 'queued', '--queue', 'sales=maybe'])).code).toBe(2);
+  });
+});
