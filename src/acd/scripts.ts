@@ -7,9 +7,12 @@
  * operation's file as the body of a function run as begin(ARGV) → body →
  * flush() (see lib.lua).
  *
- * Default: each operation is a script of its own (the library + its body),
- * defined with ioredis `defineCommand` and called by name (EVALSHA, EVAL on
- * NOSCRIPT).
+ * Default: each operation is a script of its own, defined with ioredis
+ * `defineCommand` and called by name (EVALSHA, EVAL on NOSCRIPT). A script
+ * carries only the parts of the library its body (transitively) uses: a script
+ * runs its top level on every call, so each helper it defines is a closure
+ * created per call (`pruneLibrary`, a scan of the top-level `local`
+ * definitions against the identifiers used).
  *
  * `functions: true` (Redis ≥ 7): the library is loaded with `FUNCTION LOAD` (on every primary of a
  * Cluster) and each operation is called with `FCALL acd_<op>_<version>`. A
@@ -76,9 +79,102 @@ function assemble(): Sources {
     (n) => `redis.register_function('${functionName(n, version)}', function(keys, args) return run(op_${luaName(n)}, keys, args) end)`,
   ).join('\n');
   const library = `#!lua name=acd_${version}\n${common}\n${ops}\n${run}\n${register}\n`;
-  const scripts = new Map(SCRIPT_NAMES.map((n) => [n, `${common}\n${body(n)}\n${run}\nreturn run(op_${luaName(n)}, KEYS, ARGV)\n`] as const));
+  const scripts = new Map(
+    SCRIPT_NAMES.map((n) => {
+      const own = `${body(n)}\n${run}\nreturn run(op_${luaName(n)}, KEYS, ARGV)\n`;
+      return [n, `${pruneLibrary(common, own)}\n${own}`] as const;
+    }),
+  );
   sources = { library, version, scripts };
   return sources;
+}
+
+/**
+ * Identifiers used by Lua source `src`, comments and string literals left out
+ * (a name in a comment or string is not a use). Keywords are included: harmless,
+ * no definition is named like one.
+ */
+export function luaIdentifiers(src: string): Set<string> {
+  const out = new Set<string>();
+  let i = 0;
+  const longClose = (at: number): number => {
+    // `[[`, `[=[` …: returns the index after the matching close, or the end.
+    const m = /^\[(=*)\[/.exec(src.slice(at));
+    if (!m) return -1;
+    const close = src.indexOf(`]${m[1]}]`, at + m[0].length);
+    return close < 0 ? src.length : close + m[0].length;
+  };
+  while (i < src.length) {
+    const c = src[i]!;
+    if (c === '-' && src[i + 1] === '-') {
+      const end = longClose(i + 2);
+      if (end >= 0) i = end;
+      else {
+        const nl = src.indexOf('\n', i);
+        i = nl < 0 ? src.length : nl;
+      }
+    } else if (c === "'" || c === '"') {
+      i++;
+      while (i < src.length && src[i] !== c && src[i] !== '\n') i += src[i] === '\\' ? 2 : 1;
+      i++;
+    } else if (c === '[' && (src[i + 1] === '[' || src[i + 1] === '=')) {
+      const end = longClose(i);
+      i = end >= 0 ? end : i + 1;
+    } else if (/[A-Za-z_]/.test(c)) {
+      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i, i + 200))!;
+      out.add(m[0]);
+      i += m[0].length;
+    } else if (/[0-9]/.test(c)) {
+      i += /^[0-9A-Za-z_.]+/.exec(src.slice(i, i + 100))![0].length; // numbers (and 0x…, 1e5) are not names
+    } else i++;
+  }
+  return out;
+}
+
+/**
+ * The parts of `library` that `code` uses, directly or through other parts, in
+ * their original order. A part starts at each top-level `local` line (column 0:
+ * `local function name(`, `local a, b = …`, `local a`) and runs to the next one;
+ * text before the first part is kept only if it holds code (not just comments).
+ */
+export function pruneLibrary(library: string, code: string): string {
+  interface Part {
+    text: string;
+    names: string[];
+    uses: Set<string>;
+    keep: boolean;
+  }
+  const parts: Part[] = [];
+  for (const line of library.split('\n')) {
+    const fn = /^local\s+function\s+([A-Za-z_]\w*)/.exec(line);
+    const vars = fn ? null : /^local\s+([A-Za-z_][\w\s,]*?)\s*(?:=|--|$)/.exec(line);
+    if (fn || vars || parts.length === 0) {
+      const names = fn ? [fn[1]!] : vars ? vars[1]!.split(',').map((n) => n.trim()) : [];
+      parts.push({ text: line, names, uses: new Set(), keep: false });
+    } else {
+      parts.at(-1)!.text += `\n${line}`;
+    }
+  }
+  const needed = luaIdentifiers(code);
+  for (const p of parts) {
+    p.uses = luaIdentifiers(p.text);
+    if (p.names.length === 0 && p.uses.size > 0) p.keep = true; // top-level code that defines nothing: always run it
+    if (p.keep) for (const u of p.uses) needed.add(u);
+  }
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const p of parts) {
+      if (!p.keep && p.names.some((n) => needed.has(n))) {
+        p.keep = true;
+        changed = true;
+        for (const u of p.uses) needed.add(u);
+      }
+    }
+  }
+  return parts
+    .filter((p) => p.keep)
+    .map((p) => p.text)
+    .join('\n');
 }
 
 function functionName(n: ScriptName, version: string): string {
