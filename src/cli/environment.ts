@@ -6,30 +6,33 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DestinationPolicy } from '../flows/node-definition.ts';
 import { createDestinationPolicy } from '../flows/destination-policy.ts';
+import { AcdConfigError, parseQueuesFile } from '../acd/model.ts';
 
 export interface CliEnvironment {
   flowsDir: string;
   transferPolicy: DestinationPolicy;
-  /** Queue ids from ivr-flows/acd/queues.json when present. */
+  /** Queue ids from the ACD queue file when present. */
   queueIds?: ReadonlySet<string>;
 }
 
 export function cliEnvironment(env: Record<string, string | undefined>, cwd: string): CliEnvironment {
   const flowsDir = resolve(cwd, env.FLOWS_DIR ?? 'ivr-flows');
   const patterns = (env.TRANSFER_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  return { flowsDir, transferPolicy: createDestinationPolicy(patterns), queueIds: readQueueIds(flowsDir) };
+  return { flowsDir, transferPolicy: createDestinationPolicy(patterns), queueIds: readQueueIds(resolve(cwd, env.ACD_QUEUES_FILE ?? join(flowsDir, 'acd', 'queues.json'))) };
 }
 
-function readQueueIds(flowsDir: string): ReadonlySet<string> | undefined {
-  const file = join(flowsDir, 'acd', 'queues.json');
+/**
+ * Queue ids from the ACD's queue file (ACD_QUEUES_FILE, default
+ * ivr-flows/acd/queues.json), read by the ACD's own parser: a broken file is
+ * reported (AcdConfigError), never silently skipped.
+ */
+function readQueueIds(file: string): ReadonlySet<string> | undefined {
   if (!existsSync(file)) return undefined;
+  let doc: unknown;
   try {
-    const doc = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-    const list = Array.isArray(doc) ? doc : (doc as { queues?: unknown }).queues;
-    if (Array.isArray(list)) return new Set(list.map((q) => (q as { id?: unknown }).id).filter((id): id is string => typeof id === 'string'));
-    if (list && typeof list === 'object') return new Set(Object.keys(list));
-  } catch {
-    return undefined;
+    doc = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new AcdConfigError(file, [`invalid JSON: ${err instanceof Error ? err.message : String(err)}`]);
   }
-  return undefined;
+  return new Set(parseQueuesFile(doc, file).map((q) => q.id));
 }

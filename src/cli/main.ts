@@ -13,6 +13,7 @@ import { formatIssue } from '../flows/validate.ts';
 import { runScenarioFile, type ScenarioRun, type ScenarioFailure } from './scenarios.ts';
 import { simulateCommand } from './simulate-command.ts';
 import { cliEnvironment, type CliEnvironment } from './environment.ts';
+import { AcdConfigError } from '../acd/model.ts';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -39,7 +40,7 @@ const USAGE = `usage:
                                    callback, hangup, key:0 (after s seconds of waiting), e.g. billing=served@45
       --callback <outcome>         call-back offers: accepted, declined or failed (",short": short wait, no offer)
       --json                       machine-readable trace
-environment: TRANSFER_ALLOW (comma-separated destination patterns), FLOWS_DIR`;
+environment: TRANSFER_ALLOW (comma-separated destination patterns), FLOWS_DIR, ACD_QUEUES_FILE`;
 
 class UsageError extends Error {}
 
@@ -58,6 +59,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String((err as { code: unknown }).code).startsWith('ERR_PARSE_ARGS'))) {
       io.err(`ivr: ${err.message}\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof AcdConfigError) {
+      io.err(`ivr: queue configuration: ${err.message}`);
       return 2;
     }
     if (err instanceof Error && 'code' in err && (err as { code: unknown }).code === 'ENOENT') {

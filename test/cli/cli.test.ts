@@ -185,3 +185,18 @@ describe('ivr simulate with queues and call-backs (no Redis)', () => {
     expect((await ivr(['simulate', 'queued', '--queue', 'sales=maybe'])).code).toBe(2);
   });
 });
+
+describe('queue ids for flow checks', () => {
+  it('come from the ACD queue file; an unknown queue is an error, a broken file is reported', async () => {
+    mkdirSync(join(dir, 'acd'));
+    write('acd/queues.json', { queues: [{ id: 'sales', name: 'Sales' }] });
+    write('q.json', { id: 'q', name: 'Q', defaultLanguage: 'pl', start: 'w', nodes: { w: { type: 'queue', queue: 'salse', next: 'bye' }, bye: { type: 'hangup' } } });
+    const r = await ivr(['flows', 'check']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('q.json: /nodes/w/queue: unknown queue "salse"');
+    write('acd/queues.json', { queues: [{ id: 'sales' }] });
+    const broken = await ivr(['flows', 'check']);
+    expect(broken.code).toBe(2);
+    expect(broken.err[0]).toMatch(/^ivr: queue configuration: .*acd\/queues\.json: /);
+  });
+});
