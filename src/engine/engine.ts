@@ -195,58 +195,52 @@ export class FlowEngine {
         const handler = nodeHandlers[node.type as NodeType] as NodeHandler<FlowNode>;
         outcome = await handler(node, ctx);
       } catch (err) {
-        if (call.ended.aborted || err instanceof CallHungUpError) {
-          state.trace.push({ flowId: current.id, nodeId, type: node.type, at: startedAt, durationMs: clock.now() - startedAt, outcome: 'hangup' });
-          return 'hangup';
-        }
-        outcome = { error: err };
+        outcome = call.ended.aborted || err instanceof CallHungUpError ? { end: 'hangup' } : { error: err };
       }
-      if (call.ended.aborted && !('end' in outcome)) {
-        state.trace.push({ flowId: current.id, nodeId, type: node.type, at: startedAt, durationMs: clock.now() - startedAt, outcome: 'hangup' });
-        return 'hangup';
-      }
-      const durationMs = clock.now() - startedAt;
+      let traced = false;
+      const trace = (taken: string, detail?: string): void => {
+        traced = true;
+        state.trace.push({ flowId: current.id, nodeId: nodeId!, type: node.type, at: startedAt, durationMs: clock.now() - startedAt, outcome: taken, ...(detail !== undefined ? { detail } : {}) });
+      };
+      if (call.ended.aborted && !('end' in outcome)) outcome = { end: 'hangup' };
       if ('exit' in outcome) {
-        state.trace.push({ flowId: current.id, nodeId, type: node.type, at: startedAt, durationMs, outcome: outcome.exit });
         const target = exitsOf(node).get(outcome.exit);
-        if (target === undefined) {
-          if (outcome.exit === 'next') return 'returned';
-          // A handler took an exit the flow did not define: treat as a failure of the node.
-          const err = new EngineFault(`node "${nodeId}" took exit "${outcome.exit}", which the flow does not define`);
-          const next = this.errorTarget(node, current, inErrorHandler, ctx.log, err);
-          if (next === undefined) return this.failCall(call, state, ctx.log);
-          inErrorHandler = next === current.onError;
-          nodeId = next;
+        trace(outcome.exit);
+        if (target !== undefined || outcome.exit === 'next') {
+          if (target === undefined) return 'returned';
+          inErrorHandler = inErrorHandler && target !== current.start;
+          nodeId = target;
           continue;
         }
-        inErrorHandler = inErrorHandler && target !== current.start;
-        nodeId = target;
-      } else if ('error' in outcome) {
-        state.trace.push({ flowId: current.id, nodeId, type: node.type, at: startedAt, durationMs, outcome: 'error', detail: errorText(outcome.error) });
+        // A handler took an exit the flow does not define: a failure of the node.
+        outcome = { error: new EngineFault(`node "${nodeId}" took exit "${outcome.exit}", which the flow does not define`) };
+      }
+      if ('goto' in outcome) {
+        trace('goto', `${outcome.goto.flowId}${outcome.goto.nodeId ? '#' + outcome.goto.nodeId : ''}`);
+        const target = outcome.goto.flowId === current.id ? current : this.options.services.flows.get(outcome.goto.flowId);
+        if (target) {
+          current = target;
+          flowLog = childLogger(callLog, { flowId: current.id });
+          nodeId = outcome.goto.nodeId ?? current.start;
+          inErrorHandler = false;
+          continue;
+        }
+        outcome = { error: new EngineFault(`flow "${outcome.goto.flowId}" is not published`) };
+      }
+      if ('error' in outcome) {
+        if (!traced) trace('error', errorText(outcome.error));
         const next = this.errorTarget(node, current, inErrorHandler, ctx.log, outcome.error);
         if (next === undefined) return this.failCall(call, state, ctx.log);
         inErrorHandler = inErrorHandler || next === current.onError;
         nodeId = next;
-      } else if ('end' in outcome) {
-        state.trace.push({ flowId: current.id, nodeId, type: node.type, at: startedAt, durationMs, outcome: outcome.end });
-        return outcome.end;
-      } else if ('goto' in outcome) {
-        state.trace.push({ flowId: current.id, nodeId, type: node.type, at: startedAt, durationMs, outcome: 'goto', detail: `${outcome.goto.flowId}${outcome.goto.nodeId ? '#' + outcome.goto.nodeId : ''}` });
-        const target = outcome.goto.flowId === current.id ? current : this.options.services.flows.get(outcome.goto.flowId);
-        if (!target) {
-          const next = this.errorTarget(node, current, inErrorHandler, ctx.log, new EngineFault(`flow "${outcome.goto.flowId}" is not published`));
-          if (next === undefined) return this.failCall(call, state, ctx.log);
-          nodeId = next;
-          continue;
-        }
-        current = target;
-        flowLog = childLogger(callLog, { flowId: current.id });
-        nodeId = outcome.goto.nodeId ?? current.start;
-        inErrorHandler = false;
-      } else {
-        state.trace.push({ flowId: current.id, nodeId, type: node.type, at: startedAt, durationMs, outcome: 'return' });
-        return 'returned';
+        continue;
       }
+      if ('end' in outcome) {
+        trace(outcome.end);
+        return outcome.end;
+      }
+      trace('return');
+      return 'returned';
     }
     return 'returned';
   }
