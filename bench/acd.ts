@@ -26,11 +26,7 @@
  * pipeline_limit_ops_per_s, pipeline_ratio, limit_commands_per_round_trip, redis_us_per_op,
  * limit_redis_us_per_round_trip, redis_side_ratio, p50_ms, p99_ms, dispatch_p99_ms}.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { systemClock } from '../src/util/clock.ts';
@@ -39,6 +35,7 @@ import { AcdService, type Assignment } from '../src/acd/service.ts';
 import { SCRIPT_NAMES, scriptFunctionName, scriptSource } from '../src/acd/scripts.ts';
 import { acdKeys } from '../src/acd/keys.ts';
 import type { AcdConfig } from '../src/config/acd.ts';
+import { startRedisServer } from '../test/support/redis-server.ts';
 
 const QUEUES = 20;
 const AGENTS = 1000;
@@ -317,43 +314,11 @@ function redisUsecPerRoundTrip(info: string, roundTrips: number): number {
   return usec / Math.max(1, roundTrips);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
+/** The Redis of REDIS_URL, or a private redis-server on a free port. */
 async function startRedis(): Promise<{ url: string; port: number; stop: () => Promise<void> }> {
   const given = process.env.REDIS_URL;
   if (given) return { url: given, port: Number(new URL(given).port || 6379), stop: async () => {} };
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'ivr-bench-redis-'));
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (b: Buffer) => {
-      out += b.toString();
-      if (out.includes('Ready to accept connections')) resolve();
-    });
-    child.once('exit', (c) => reject(new Error(`redis-server exited ${c}: ${out}`)));
-  });
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return startRedisServer('bench');
 }
 
 function pct(sorted: number[], p: number): number {

@@ -5,47 +5,20 @@
  * hash-tagged prefix keeps each script in one slot.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster, Redis } from 'ioredis';
 import { VirtualClock } from '../../src/util/virtual-clock.ts';
 import { AcdService } from '../../src/acd/service.ts';
 import { agent, queue, silent, until } from './helpers.ts';
+import { startRedisServer, type PrivateRedis } from '../support/redis-server.ts';
 import type { Assignment } from '../../src/acd/service.ts';
 
-let child: ChildProcess;
-let dir: string;
+let server: PrivateRedis;
 let port: number;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const p = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
 beforeAll(async () => {
-  port = await freePort();
-  dir = mkdtempSync(join(tmpdir(), 'ivr-cluster-'));
-  child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-announce-ip', '127.0.0.1', '--cluster-config-file', join(dir, 'nodes.conf'), '--save', '', '--appendonly', 'no', '--dir', dir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (b: Buffer) => {
-      out += b.toString();
-      if (out.includes('Ready to accept connections')) resolve();
-    });
-    child.once('exit', (c) => reject(new Error(`redis-server (cluster) exited ${c}: ${out}`)));
-  });
+  server = await startRedisServer('cluster', (dir) => ['--cluster-enabled', 'yes', '--cluster-announce-ip', '127.0.0.1', '--cluster-config-file', join(dir, 'nodes.conf')]);
+  port = server.port;
   const admin = new Redis(port, '127.0.0.1');
   await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
   for (let i = 0; i < 500; i++) {
@@ -57,9 +30,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  child?.kill('SIGTERM');
-  if (child) await new Promise((r) => child.once('exit', r));
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await server?.stop();
 });
 
 describe('Redis Cluster', () => {

@@ -1,0 +1,63 @@
+/**
+ * Starts a private redis-server on a free loopback port, in a temporary
+ * folder, with persistence off; used by the vitest global setup, the Redis
+ * Cluster test and the ACD benchmark. `stop()` ends it and removes the folder.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface PrivateRedis {
+  url: string;
+  port: number;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** `extraArgs(dir)` adds arguments (e.g. cluster mode with a nodes file in `dir`). */
+export async function startRedisServer(name: string, extraArgs: (dir: string) => string[] = () => []): Promise<PrivateRedis> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), `ivr-${name}-redis-`));
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs(dir)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    const onData = (buf: Buffer): void => {
+      out += buf.toString();
+      if (out.includes('Ready to accept connections')) {
+        child.stdout?.off('data', onData);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
+    child.once('error', (err) => reject(new Error(`cannot start redis-server (is it installed?): ${err.message}`)));
+  });
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    dir,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
