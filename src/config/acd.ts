@@ -18,7 +18,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { hostname } from 'node:os';
 import { hasHashTag } from '../acd/keys.ts';
-import { isTimeZone } from '../acd/time.ts';
+import { isTimeZone } from '../util/time-zone.ts';
 
 export const AcdConfigSchema = Type.Object(
   {

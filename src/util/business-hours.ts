@@ -17,6 +17,7 @@
  * - An opening time that does not exist (skipped by a spring-forward change)
  *   opens at the first instant after the change.
  */
+import { isTimeZone, wallClock } from './time-zone.ts';
 import { Type, type Static } from '@sinclair/typebox';
 
 const HHMM = '(?:[01]\\d|2[0-3]):[0-5]\\d';
@@ -112,37 +113,8 @@ export class BusinessHoursError extends Error {
 // ---------------------------------------------------------------------------
 // Time zones
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-      weekday: 'short',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** True when `name` is a time zone this runtime knows (IANA names, "UTC"). */
-export function isValidTimeZone(name: string): boolean {
-  if (name.trim() === '' || name !== name.trim()) return false;
-  try {
-    formatter(name);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const isValidTimeZone = isTimeZone;
 
 interface LocalTime {
   year: number;
@@ -155,8 +127,6 @@ interface LocalTime {
   /** The local wall time written as if it were UTC (ms), for offset arithmetic. */
   asUtc: number;
 }
-
-const WEEKDAY_INDEX: Record<string, number> = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 4, Sat: 5, Sun: 6 };
 
 /** The last whole second computed per time zone: calls arriving together ask for the same second. */
 const lastSecond = new Map<string, { second: number; time: LocalTime }>();
@@ -176,20 +146,7 @@ function localTime(timeZone: string, atMs: number): LocalTime {
 
 /** Local time of a whole second (`atMs` a multiple of 1000). */
 function localTimeOfSecond(timeZone: string, atMs: number): LocalTime {
-  const parts = formatter(timeZone).formatToParts(new Date(atMs));
-  let year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, weekday = 0;
-  for (const p of parts) {
-    switch (p.type) {
-      case 'year': year = Number(p.value); break;
-      case 'month': month = Number(p.value); break;
-      case 'day': day = Number(p.value); break;
-      case 'hour': hour = Number(p.value); break;
-      case 'minute': minute = Number(p.value); break;
-      case 'second': second = Number(p.value); break;
-      case 'weekday': weekday = WEEKDAY_INDEX[p.value] ?? 0; break;
-      default: break;
-    }
-  }
+  const { year, month, day, hour, minute, second, weekday } = wallClock(timeZone, atMs);
   return { year, month, day, weekday, minute: hour * 60 + minute, asUtc: Date.UTC(year, month - 1, day, hour, minute, second) };
 }
 

@@ -3,6 +3,7 @@
  * presses) into what the wording modules speak. Exact decimal handling: no
  * float rounding surprises for amounts of money.
  */
+import { UnknownTimeZoneError, wallClock, type WallClock } from '../../util/time-zone.ts';
 import type { JsonValue } from '../expr/json.ts';
 import { SayError } from './errors.ts';
 
@@ -105,48 +106,18 @@ export interface DateTimeValue {
   time?: TimeValue;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+/** True when the IANA time zone name is known to this runtime (re-exported for the say node). */
+export { isTimeZone } from '../../util/time-zone.ts';
 
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    try {
-      f = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-      });
-    } catch {
-      throw new SayError('SAY_INVALID_TIME_ZONE', `unknown time zone "${timeZone}"`);
-    }
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** True when the IANA time zone name is known to this runtime. */
-export function isTimeZone(timeZone: string): boolean {
+function wallClockValue(epochMs: number, timeZone: string): Required<DateTimeValue> {
+  let w: WallClock;
   try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
+    w = wallClock(timeZone, epochMs);
+  } catch (err) {
+    if (err instanceof UnknownTimeZoneError) throw new SayError('SAY_INVALID_TIME_ZONE', `unknown time zone "${timeZone}"`);
+    throw err;
   }
-}
-
-function wallClock(epochMs: number, timeZone: string): Required<DateTimeValue> {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(epochMs))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  return {
-    date: { year: parts.year as number, month: parts.month as number, day: parts.day as number },
-    time: { hour: (parts.hour as number) % 24, minute: parts.minute as number },
-  };
+  return { date: { year: w.year, month: w.month, day: w.day }, time: { hour: w.hour, minute: w.minute } };
 }
 
 function daysInMonth(year: number, month: number): number {
@@ -161,7 +132,7 @@ function daysInMonth(year: number, month: number): number {
 export function parseDateTime(v: JsonValue, timeZone: string): DateTimeValue {
   if (typeof v === 'number') {
     if (!Number.isFinite(v) || Math.abs(v) > 8.64e15) throw invalid(v, 'a date');
-    return wallClock(v, timeZone);
+    return wallClockValue(v, timeZone);
   }
   const m = typeof v === 'string' ? ISO.exec(v.trim()) : null;
   if (!m) throw invalid(v, 'a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)');
@@ -178,7 +149,7 @@ export function parseDateTime(v: JsonValue, timeZone: string): DateTimeValue {
     offsetMin = (z[0] === '-' ? -1 : 1) * (Number(z.slice(1, 3)) * 60 + Number(z.slice(3, 5)));
   }
   const epoch = Date.UTC(year, month - 1, day, hour, minute, second) - offsetMin * 60_000;
-  return wallClock(epoch, timeZone);
+  return wallClockValue(epoch, timeZone);
 }
 
 /** A time of day: "9:15", "09:15:30", or the time of a date-time value. */
