@@ -8,18 +8,10 @@ import type { CallbackRecord, CallbackStatus } from '../callbacks/model.ts';
 import type { FlowDocument } from '../flows/flow-schema.ts';
 import type { CallerAction } from '../telephony/sim/caller-script.ts';
 import type { JsonValue } from '../engine/context.ts';
+import type { ActiveCallView } from '../engine/engine.ts';
 
-export interface ActiveCall {
-  callId: string;
-  from: string;
-  to: string;
-  flowId: string;
-  nodeId: string | null;
-  language: string;
-  startedAt: number;
-  queueId?: string;
-  agentId?: string;
-}
+/** A call this instance runs, as the flow engine reports it. */
+export type ActiveCall = ActiveCallView;
 
 /** Calls run by this instance (the flow engine). */
 export interface CallsApi {
