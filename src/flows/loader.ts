@@ -101,13 +101,16 @@ export function validateParsed(doc: unknown, file: string, flowIds: ReadonlySet<
     transferPolicy: options.transferPolicy,
     audioExists: audioCheckerFor(audioDir),
   });
-  const issues = [...result.issues];
+  const mismatch = result.flow && fileNameMismatch(result.flow, file);
+  if (mismatch) return { issues: [...result.issues, mismatch] };
+  return { flow: result.flow, issues: result.issues };
+}
+
+/** A flow file is named after its flow: `main.json` holds flow `main`. */
+export function fileNameMismatch(flow: FlowDocument, file: string): FlowIssue | undefined {
   const expectedId = basename(file, '.json');
-  if (result.flow && result.flow.id !== expectedId) {
-    issues.push({ file, pointer: '/id', message: `flow id "${result.flow.id}" must equal the file name "${expectedId}"`, severity: 'error' });
-    return { issues };
-  }
-  return { flow: result.flow, issues };
+  if (flow.id === expectedId) return undefined;
+  return { file, pointer: '/id', message: `flow id "${flow.id}" must equal the file name "${expectedId}"`, severity: 'error' };
 }
 
 /** Loads and validates flow files (files and/or folders). */

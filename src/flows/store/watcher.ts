@@ -20,7 +20,7 @@ import type { Clock, TimerHandle } from '../../util/clock.ts';
 import type { FlowDocument } from '../flow-schema.ts';
 import type { FlowIssue } from '../node-definition.ts';
 import type { FlowStore } from './flow-store.ts';
-import { parseFlowJson } from '../loader.ts';
+import { fileNameMismatch, parseFlowJson } from '../loader.ts';
 import { contentHash, isFlowId, NON_FLOW_FILES } from './files.ts';
 
 export interface FlowValidationResult {
@@ -193,10 +193,8 @@ export class FlowFolderWatcher {
     if (this.seen.get(name) === fingerprint) return;
 
     const result = this.options.validate(doc, { file: name, flowIds });
-    const issues = [...result.issues];
-    if (result.flow && flowId !== result.flow.id) {
-      issues.push({ file: name, pointer: '/id', message: `flow id "${result.flow.id}" must match the file name (${result.flow.id}.json)`, severity: 'error' });
-    }
+    const mismatch = result.flow && fileNameMismatch(result.flow, name);
+    const issues = mismatch ? [...result.issues, mismatch] : result.issues;
     if (!result.flow || errors(issues).length > 0) {
       await this.invalid(name, flowId, issues, report);
       this.seen.set(name, fingerprint);
