@@ -41,6 +41,8 @@ export const COUNTERS = [
   // agent (also: answered, handled, talkMs, acwMs)
   'missed',
   ...AGENT_STATES.map((s) => `ms:${s}` as const),
+  // added later: new counters go last, so stored keys keep their meaning
+  'leftNoAgents',
 ] as const;
 
 export type CounterName = (typeof COUNTERS)[number];

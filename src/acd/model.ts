@@ -37,6 +37,12 @@ export const QueueConfig = Obj(
     tierWaitSeconds: Type.Number({ minimum: 0, maximum: 3600, default: 0, description: 'A tier-N agent gets a caller only after (N−1)×this wait (and only when no better tier is free)' }),
     serviceLevelSeconds: Type.Number({ minimum: 1, maximum: 3600, default: 20, description: 'Service-level threshold: answered within it counts as within service level' }),
     shortAbandonSeconds: Type.Number({ minimum: 0, maximum: 600, default: 5, description: 'Abandons before this wait are short abandons, counted apart' }),
+    noAgentsGraceSeconds: Type.Number({
+      minimum: 0,
+      maximum: 3600,
+      default: 0,
+      description: 'Callers already waiting when the last member logs out take the `no-agents` exit after this long, unless a member logs in again meanwhile',
+    }),
     musicOnHold: Type.Optional(Type.String({ minLength: 1, description: 'Music on hold source (driver-specific); default: the driver default' })),
     announceEverySeconds: Type.Number({ minimum: 0, maximum: 3600, default: 30, description: 'Position/EWT announcement period; 0 = never' }),
     announcePosition: Type.Boolean({ default: true, description: 'Announce the caller’s position' }),

@@ -18,10 +18,17 @@ import { AcdError } from './errors.ts';
 import { Channel } from './channel.ts';
 import { announcementText, configuredWhisper, defaultWhisper } from './announce.ts';
 
-type WaitEvent = { t: 'assign'; a: Assignment } | { t: 'timeout' } | { t: 'announce' } | { t: 'key'; key: string } | { t: 'hangup' };
+type WaitEvent =
+  | { t: 'assign'; a: Assignment }
+  | { t: 'timeout' }
+  | { t: 'announce' }
+  | { t: 'key'; key: string }
+  | { t: 'hangup' }
+  /** The last member of the queue logged out; `due`: the grace period is over. */
+  | { t: 'no-agents'; due: boolean };
 
-/** What offering to agents led to: an outcome, back to waiting, or a new entry at the same place (agent left during the whisper). */
-type OfferResult = { done: QueueOutcome } | { retry: true } | { requeue: true };
+/** What offering to agents led to: an outcome, or back to waiting (the same entry, at its place). */
+type OfferResult = { done: QueueOutcome } | { retry: true };
 
 export interface AcdQueueServiceOptions {
   acd: AcdService;
@@ -42,10 +49,7 @@ export class AcdQueueService implements QueueService {
     const cfg = await this.options.acd.getQueue(req.queueId);
     if (!cfg) throw new AcdError('NO_QUEUE', `unknown queue "${req.queueId}"`);
     const arrivedAt = this.options.clock.now();
-    for (;;) {
-      const r = await this.stay(req, cfg, arrivedAt);
-      if ('done' in r) return r.done;
-    }
+    return (await this.stay(req, cfg, arrivedAt)).done;
   }
 
   private telephony(): Telephony {
@@ -54,7 +58,7 @@ export class AcdQueueService implements QueueService {
   }
 
   /** One entry's life in the queue. */
-  private async stay(req: QueueRequest, cfg: QueueConfig, arrivedAt: number): Promise<{ done: QueueOutcome } | { requeue: true }> {
+  private async stay(req: QueueRequest, cfg: QueueConfig, arrivedAt: number): Promise<{ done: QueueOutcome }> {
     const { acd, clock } = this.options;
     const log = req.log;
     const events = new Channel<WaitEvent>();
@@ -66,6 +70,8 @@ export class AcdQueueService implements QueueService {
       events.push({ t: 'assign', a });
       interrupt();
     });
+    const unwatchAgents = acd.onNoAgents(req.queueId, () => events.push({ t: 'no-agents', due: false }));
+    let noAgentsTimer: TimerHandle | undefined;
     const keys = new Set([...req.exitKeys, ...(req.callbackKey ? [req.callbackKey] : [])]);
     const onDtmf = (d: string): void => {
       if (keys.has(d)) {
@@ -143,10 +149,24 @@ export class AcdQueueService implements QueueService {
             await startMoh();
             break;
           }
+          case 'no-agents': {
+            const graceMs = cfg.noAgentsGraceSeconds * 1000;
+            if (!ev.due && graceMs > 0) {
+              noAgentsTimer?.cancel(); // counted from the latest time the queue emptied
+              noAgentsTimer = clock.setTimer(graceMs, () => events.push({ t: 'no-agents', due: true }));
+              break;
+            }
+            noAgentsTimer = undefined;
+            // Refused (undefined) when a member logged in again meanwhile or an agent is being rung.
+            if (await leave('no-agents')) {
+              log.info({ queueId: req.queueId, waitedMs: clock.now() - arrivedAt }, 'no agent logged in any more; caller leaves the queue');
+              return { done: { kind: 'no-agents' } };
+            }
+            break;
+          }
           case 'assign': {
             const res = await this.offer(req, cfg, ev.a);
             if ('done' in res) return res;
-            if ('requeue' in res) return res;
             await startMoh();
             break;
           }
@@ -158,6 +178,8 @@ export class AcdQueueService implements QueueService {
       throw err;
     } finally {
       unregister();
+      unwatchAgents();
+      noAgentsTimer?.cancel();
       for (const t of timers) t.cancel();
       req.signal.removeEventListener('abort', onAbort);
       req.call.off('dtmf', onDtmf);
@@ -245,14 +267,16 @@ export class AcdQueueService implements QueueService {
     } catch (err) {
       if (!isHangup(err)) throw err;
     }
-    if (req.signal.aborted || agentCall.ended.aborted) {
+    if (req.signal.aborted) {
       await acd.completeCall(a.entryId, agentId);
-      if (req.signal.aborted) {
-        await agentCall.hangup('local').catch(() => undefined);
-        return { done: { kind: 'hangup' } };
-      }
+      await agentCall.hangup('local').catch(() => undefined);
+      return { done: { kind: 'hangup' } };
+    }
+    if (agentCall.ended.aborted) {
+      // Not an answer: the same entry waits again at its place, the agent counts a miss.
+      await acd.requeueAfterWhisper(a.entryId, agentId);
       log.info({ agentId }, 'agent hung up during the whisper; caller back in the queue at the same place');
-      return { requeue: true };
+      return { retry: true };
     }
     // When the agent hangs up first, end the bridge through its signal before the
     // driver tears the caller down too: the port keeps both legs up on abort, so

@@ -7,14 +7,14 @@
  * operation's file as the body of a function run as begin(ARGV) → body →
  * flush() (see lib.lua).
  *
- * Default: each operation is a script of its own, defined with ioredis
+ * `functions: false` (and the fallback below): each operation is a script of its own, defined with ioredis
  * `defineCommand` and called by name (EVALSHA, EVAL on NOSCRIPT). A script
  * carries only the parts of the library its body (transitively) uses: a script
  * runs its top level on every call, so each helper it defines is a closure
  * created per call (`pruneLibrary`, a scan of the top-level `local`
  * definitions against the identifiers used).
  *
- * `functions: true` (Redis ≥ 7): the library is loaded with `FUNCTION LOAD` (on every primary of a
+ * `functions: true` (Redis ≥ 7; AcdService's default): the library is loaded with `FUNCTION LOAD` (on every primary of a
  * Cluster) and each operation is called with `FCALL acd_<op>_<version>`. A
  * library is loaded once, so a call runs only its own code, not the ~80
  * helper definitions an EVAL script re-creates on every call (that set-up cost
@@ -24,7 +24,8 @@
  * there (a restart without persistence, a fresh replica promoted, a new
  * version), the library is (re)loaded and the call repeated once.
  *
- * A Redis without the FUNCTION command falls back to the scripts.
+ * A Redis without the FUNCTION command, or whose ACL user may not run
+ * FUNCTION LOAD, falls back to the scripts.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -43,6 +44,7 @@ export const SCRIPT_NAMES = [
   'connect',
   'release',
   'complete',
+  'requeue',
   'leave',
   'config-queue',
   'config-agent',
@@ -211,6 +213,8 @@ const errorText = (err: unknown): string => (err instanceof Error ? err.message 
 // Redis replies carry no code beyond their first word; these prefixes are Redis' own and stable.
 const isFunctionMissing = (err: unknown): boolean => /^ERR Function not found/i.test(errorText(err));
 const isUnknownCommand = (err: unknown): boolean => /^ERR unknown command/i.test(errorText(err));
+// An ACL user without FUNCTION LOAD (e.g. a managed Redis with FUNCTION disabled) runs the scripts instead.
+const isNoPermission = (err: unknown): boolean => /^NOPERM/i.test(errorText(err));
 
 function isCluster(redis: RedisClient): redis is Cluster {
   return 'nodes' in redis && typeof redis.nodes === 'function';
@@ -238,7 +242,7 @@ async function decideMode(redis: RedisClient): Promise<Mode> {
     await loadLibrary(redis);
     return { kind: 'functions' };
   } catch (err) {
-    if (!isUnknownCommand(err)) throw err;
+    if (!isUnknownCommand(err) && !isNoPermission(err)) throw err;
     defineScripts(redis);
     return { kind: 'scripts' };
   }

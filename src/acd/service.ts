@@ -108,7 +108,8 @@ export interface AcdServiceOptions {
   /**
    * Run the ACD's Lua operations as a Redis function library (FCALL, Redis ≥ 7)
    * instead of EVALSHA scripts: ≈ 20 µs less Redis time per operation (see
-   * docs/performance-acd.md). Default false. Falls back to scripts on a Redis without functions.
+   * docs/performance-acd.md). Default true. Falls back to scripts on a Redis
+   * without functions or whose ACL user may not load them.
    */
   redisFunctions?: boolean;
 }
@@ -130,6 +131,7 @@ export class AcdService {
   private inboxDone: Promise<void> = Promise.resolve();
   private readonly ownsBlocking: boolean;
   private readonly assignmentListeners = new Set<(a: Assignment) => void>();
+  private readonly noAgentListeners = new Map<string, Set<() => void>>();
   private queueIdCache = new Set<string>();
 
   constructor(private readonly options: AcdServiceOptions) {
@@ -253,7 +255,11 @@ export class AcdService {
   private dispatch(raw: string): void {
     let a: Assignment;
     try {
-      const m = JSON.parse(raw) as { entry: string; queue: string; kind: EntryKind; agents: string[]; at: number };
+      const m = JSON.parse(raw) as { t: string; entry: string; queue: string; kind: EntryKind; agents: string[]; at: number };
+      if (m.t === 'no-agents') {
+        for (const l of this.noAgentListeners.get(m.queue) ?? []) l();
+        return;
+      }
       a = { entryId: m.entry, queueId: m.queue, kind: m.kind, agentIds: Array.isArray(m.agents) ? m.agents : [], decidedAt: m.at };
     } catch (err) {
       this.log.error({ err }, 'bad ACD inbox message dropped');
@@ -292,12 +298,29 @@ export class AcdService {
    */
   async releaseOffer(entryId: string, agentId: string, reason: 'missed' | 'cancelled'): Promise<AgentState | undefined> {
     const r = await this.store.release(entryId, agentId, reason);
-    if (r && r.retryMs > 0 && r.state === 'available' && this.running) {
+    if (r) this.afterRest(r);
+    return r?.state;
+  }
+
+  /**
+   * The agent hung up during the whisper, before talking to the caller: the
+   * answer is not counted, the caller waits again at the same place and the
+   * agent is handled as a ring-no-answer. Returns the agent's state
+   * (undefined: the entry was not connected to that agent).
+   */
+  async requeueAfterWhisper(entryId: string, agentId: string): Promise<AgentState | undefined> {
+    const r = await this.store.requeue(entryId, agentId);
+    if (r) this.afterRest(r);
+    return r?.state;
+  }
+
+  /** A missed agent rests `retryMs`; then this instance re-runs the assignment. */
+  private afterRest(r: { state: AgentState; retryMs: number }): void {
+    if (r.retryMs > 0 && r.state === 'available' && this.running) {
       this.clock.setTimer(r.retryMs, () => {
         if (this.running) void this.reapNow().catch((err: unknown) => this.log.error({ err }, 'assignment after a rest failed'));
       });
     }
-    return r?.state;
   }
 
   private callbackAssignment(a: Assignment): CallbackAssignment {
@@ -338,6 +361,25 @@ export class AcdService {
       this.waiters.delete(entryId);
       for (const t of this.tierTimers.get(entryId) ?? []) t.cancel();
       this.tierTimers.delete(entryId);
+    };
+  }
+
+  /**
+   * Calls `listener` when the last logged-in member of `queueId` logs out (or
+   * is removed) while callers wait in it, on every instance. Returns the
+   * unsubscribe function. The listener decides what to do: `leave(…,
+   * 'no-agents')` refuses (returns undefined) when an agent is back by then.
+   */
+  onNoAgents(queueId: string, listener: () => void): () => void {
+    let set = this.noAgentListeners.get(queueId);
+    if (!set) {
+      set = new Set();
+      this.noAgentListeners.set(queueId, set);
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.noAgentListeners.get(queueId) === set) this.noAgentListeners.delete(queueId);
     };
   }
 
@@ -629,7 +671,11 @@ export class AcdService {
     return { agentId, day, today: agentPeriodStats(c.today), last15Minutes: agentPeriodStats(c.last15) };
   }
 
-  /** Ends an entry that leaves without an agent (hang-up, timeout, key, call-back). */
+  /**
+   * Ends an entry that leaves without an agent (hang-up, timeout, key,
+   * call-back, no agents). Undefined when it is gone already or, for
+   * 'no-agents', when a member of the queue is logged in again.
+   */
   leave(entryId: string, reason: LeaveReason, shortAbandonMs: number): ReturnType<AcdStore['leave']> {
     return this.store.leave(entryId, reason, shortAbandonMs);
   }

@@ -23,6 +23,8 @@ export interface PeriodStats {
   callbackRequested: number;
   rejectedFull: number;
   rejectedNoAgents: number;
+  /** Callers who were waiting when the last member of the queue logged out, sent to the `no-agents` exit. */
+  leftNoAgents: number;
   /** Calls lost with a dead instance. */
   lost: number;
   answeredWithinServiceLevel: number;
@@ -60,6 +62,7 @@ export function queuePeriodStats(c: Record<string, number>): PeriodStats {
     callbackRequested: n(c, 'callbackRequested'),
     rejectedFull: n(c, 'rejectedFull'),
     rejectedNoAgents: n(c, 'rejectedNoAgents'),
+    leftNoAgents: n(c, 'leftNoAgents'),
     lost: n(c, 'lost'),
     answeredWithinServiceLevel: n(c, 'answeredInSl'),
     asaMs: mean(n(c, 'answerWaitMs'), answered),

@@ -13,7 +13,7 @@ import { parseQueueConfig, type AgentConfig, type AgentState, type QueueConfig, 
 
 export type EntryKind = 'call' | 'callback';
 export type AgentOp = 'login' | 'logout' | 'pause' | 'ready' | 'end-wrapup' | 'auto-end-wrapup' | 'extend-wrapup';
-export type LeaveReason = 'abandon' | 'timeout' | 'key' | 'callback' | 'cancel';
+export type LeaveReason = 'abandon' | 'timeout' | 'key' | 'callback' | 'cancel' | 'no-agents';
 
 export interface EnqueueInput {
   queueId: string;
@@ -50,7 +50,7 @@ export interface StoreOptions {
   clock: Clock;
   /** Random source for the `random` strategy (tests pass a fixed one). */
   random?: () => number;
-  /** Run the Lua operations as a Redis function library (FCALL, Redis ≥ 7) instead of EVALSHA scripts (scripts.ts). */
+  /** Run the Lua operations as a Redis function library (FCALL, Redis ≥ 7; the default) or, false, as EVALSHA scripts (scripts.ts). */
   redisFunctions?: boolean;
 }
 
@@ -76,7 +76,7 @@ export class AcdStore {
     private readonly options: StoreOptions,
   ) {
     this.keys = acdKeys(options.prefix);
-    this.run = scriptRunner(redis, { functions: options.redisFunctions ?? false });
+    this.run = scriptRunner(redis, { functions: options.redisFunctions ?? true });
     this.random = options.random ?? Math.random;
   }
 
@@ -218,6 +218,18 @@ export class AcdStore {
     return AcdStore.fail('complete', reply, `entry ${entryId}, agent ${agentId}`);
   }
 
+  /**
+   * The agent hung up during the whisper: the answer is taken back, the entry
+   * waits again at its place, the agent is handled as a ring-no-answer
+   * (requeue.lua). Undefined when the entry is not connected to that agent.
+   */
+  async requeue(entryId: string, agentId: string): Promise<{ state: AgentState; retryMs: number } | undefined> {
+    const reply = await this.call('requeue', [entryId, agentId]);
+    if (reply[0] === 'OK') return { state: str(reply[1]) as AgentState, retryMs: Number(reply[2]) };
+    if (reply[0] === 'ENTRY_GONE' || reply[0] === 'NOT_ON_CALL') return undefined;
+    return AcdStore.fail('requeue', reply, `entry ${entryId}, agent ${agentId}`);
+  }
+
   async leave(
     entryId: string,
     reason: LeaveReason,
@@ -227,7 +239,7 @@ export class AcdStore {
     if (reply[0] === 'OK') {
       return { previous: str(reply[1]), arrivedAt: Number(reply[2]), priority: Number(reply[3]), queueId: str(reply[4]) };
     }
-    if (reply[0] === 'ENTRY_GONE') return undefined;
+    if (reply[0] === 'ENTRY_GONE' || reply[0] === 'AGENTS_BACK') return undefined;
     return AcdStore.fail('leave', reply, `entry ${entryId}`);
   }
 

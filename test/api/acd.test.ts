@@ -79,7 +79,7 @@ describe('queues, agents and call-backs', () => {
     expect(res.text).toContain('ivr_queue_waiting{queue="metrics-q"} 0');
     expect(res.text).toContain('ivr_queue_calls_offered_today{queue="metrics-q"} 0');
     expect(res.text).toMatch(/ivr_agents\{state="available"\} [1-9]/);
-    expect(res.text).toMatch(/ivr_redis_command_duration_seconds_count\{command="evalsha"\} [1-9]/);
+    expect(res.text).toMatch(/ivr_redis_command_duration_seconds_count\{command="fcall"\} [1-9]/);
   });
 
   it('call-backs: list, reschedule, cancel', async () => {

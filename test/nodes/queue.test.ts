@@ -225,6 +225,60 @@ describe('queue node', () => {
     expect(result.state.trace.map((t) => `${t.nodeId}:${t.outcome}`)).toEqual(['wait:noagents', 'closed:next', 'bye:hangup']);
   });
 
+  it('noagents while waiting: when the last member logs out, waiting callers take the noagents exit', async () => {
+    const w = await world(queue('support', { announceEverySeconds: 0 }), [{ id: 'a1', login: 'break' }]);
+    const { caller, done } = w.run(flow({ noagents: 'closed' }, { closed: say('Nikt nie odbiera.') }));
+    await until(() => caller.musicOnHold !== null, 'on hold');
+    await w.clock.advance(10_000);
+    await w.acd.logout('a1');
+    const result = await finish(w, done);
+    expect(result.state.trace.map((t) => `${t.nodeId}:${t.outcome}`)).toEqual(['wait:noagents', 'closed:next', 'bye:hangup']);
+    expect(heard(caller)).toContain('tts[pl]: Nikt nie odbiera.');
+    const s = await w.acd.queueStatus('support');
+    expect(s.waiting).toBe(0);
+    expect(s.today).toMatchObject({ offered: 1, leftNoAgents: 1, abandoned: 0, rejectedNoAgents: 0 });
+  });
+
+  it('noagents grace: a member logging in again within noAgentsGraceSeconds keeps the caller waiting', async () => {
+    const w = await world(queue('support', { announceEverySeconds: 0, noAgentsGraceSeconds: 30 }), [{ id: 'a1', login: 'break' }]);
+    let result: CallResult | undefined;
+    const { caller, done } = w.run(flow({ noagents: 'closed' }, { closed: say('Nikt nie odbiera.') }));
+    void done.then((r) => (result = r));
+    await until(() => caller.musicOnHold !== null, 'on hold');
+    await w.acd.logout('a1');
+    await runUntil(w, () => w.clock.now() >= 20_000, '20 s without agents');
+    await w.acd.login('a1', { pausedReason: 'break' });
+    await runUntil(w, () => w.clock.now() >= 90_000, 'well past the grace period');
+    expect(result).toBeUndefined();
+    expect((await w.acd.queueStatus('support')).waiting).toBe(1);
+    await w.acd.logout('a1');
+    const loggedOutAt = w.clock.now();
+    const r = await finish(w, done);
+    expect(r.state.trace.map((t) => `${t.nodeId}:${t.outcome}`)).toEqual(['wait:noagents', 'closed:next', 'bye:hangup']);
+    expect(w.clock.now() - loggedOutAt).toBeGreaterThanOrEqual(30_000);
+  });
+
+  it('agent hangs up during the whisper: the caller waits again at the same place, the answer is not counted, the agent counts a miss', async () => {
+    const w = await world(queue('support', { wrapUpSeconds: 0, missedRetrySeconds: 30, announceEverySeconds: 0 }), [{ id: 'a1' }, { id: 'a2', login: 'break' }]);
+    w.sim.endpoint('sip:a1@agents.test', { answerAfterMs: 1_000, onAnswer: (party) => void w.clock.setTimer(500, () => party.hangup()) });
+    const { caller, done } = w.run(flow({}));
+    await runUntil(w, async () => (await w.acd.agentStatus('a1'))?.missed === 1, 'a1 left during the whisper');
+    expect((await w.acd.agentStatus('a1'))?.state).toBe('available');
+    const before = await w.acd.queueStatus('support');
+    expect(before.waiting).toBe(1);
+    expect(before.today).toMatchObject({ offered: 1, answered: 0, answeredWithinServiceLevel: 0, asaMs: null });
+    expect((await w.acd.agentStats('a1')).today.answered).toBe(0);
+    await w.acd.ready('a2');
+    await runUntil(w, () => caller.bridgedTo !== null, 'bridged to a2');
+    expect(w.sim.dials.map((d) => d.to)).toEqual(['sip:a1@agents.test', 'sip:a2@agents.test']);
+    agentCall(w, 1).party.hangup();
+    const result = await finish(w, done);
+    expect(result.state.queue).toEqual({ queueId: 'support', agentId: 'a2' });
+    const after = (await w.acd.queueStatus('support')).today;
+    expect(after).toMatchObject({ offered: 1, answered: 1 });
+    expect((await w.acd.agentStats('a2')).today.answered).toBe(1);
+  });
+
   it('key:<k> and callback: exit keys while waiting', async () => {
     const w = await world(queue('support', { announceEverySeconds: 0 }), [{ id: 'a1', login: 'break' }]);
     const { caller, done } = w.run(flow({ keys: { '0': 'vm' }, callbackKey: '1', callback: 'cb' }, { vm: say('Poczta głosowa'), cb: say('Oddzwonimy') }));

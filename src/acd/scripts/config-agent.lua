@@ -23,7 +23,7 @@ if op == 'delete' then
   for _, q in ipairs(redis.call('SMEMBERS', K_agentQueues(aid))) do
     redis.call('HDEL', K_members(q), aid)
     redis.call('HDEL', K_avail(q), aid)
-    redis.call('SREM', K_loggedIn(q), aid)
+    logged_out_of(q, aid)
   end
   redis.call('DEL', k, K_agentQueues(aid))
   redis.call('SREM', K_agents(), aid)
@@ -48,7 +48,7 @@ for _, q in ipairs(redis.call('SMEMBERS', K_agentQueues(aid))) do
   if not want[q] then
     redis.call('HDEL', K_members(q), aid)
     redis.call('HDEL', K_avail(q), aid)
-    redis.call('SREM', K_loggedIn(q), aid)
+    logged_out_of(q, aid)
     redis.call('SREM', K_agentQueues(aid), q)
   end
 end

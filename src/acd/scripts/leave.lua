@@ -1,14 +1,15 @@
 --[[
   leave: an entry leaves its queue without (or before) being connected: the
   caller hung up ('abandon'), reached the max wait ('timeout'), pressed an exit
-  key ('key'), asked for a call-back ('callback'), or a call-back was
-  cancelled ('cancel'). Agents being rung for it are released (not counted as
+  key ('key'), asked for a call-back ('callback'), a call-back was
+  cancelled ('cancel'), or no member of the queue is logged in any more
+  ('no-agents': refused with AGENTS_BACK when one is, by now). Agents being rung for it are released (not counted as
   missed) and get the next caller at once.
   KEYS[1] anchor
   ARGV[1..4] P, now, aday, seed
   ARGV[5] entry id   ARGV[6] reason
   ARGV[7] short-abandon threshold ms
-  Returns {'OK', previousState, arrivedMs, priority, queueId} | {'ENTRY_GONE'} | {'CONNECTED'}
+  Returns {'OK', previousState, arrivedMs, priority, queueId} | {'ENTRY_GONE'} | {'CONNECTED'} | {'AGENTS_BACK'}
 ]]
 local eid, why, shortMs = ARGV[5], ARGV[6], tonumber(ARGV[7])
 local ek = K_entry(eid)
@@ -16,6 +17,7 @@ local e = redis.call('HMGET', ek, 'state', 'agents', 'queue', 'arrived', 'qday',
 if not e[1] then return { 'ENTRY_GONE' } end
 if e[1] == 'connected' then return { 'CONNECTED' } end
 local qid, qday = e[3], e[5]
+if why == 'no-agents' and redis.call('SCARD', K_loggedIn(qid)) > 0 then return { 'AGENTS_BACK' } end
 wait_rem(qid, eid, e[9])
 redis.call('DEL', ek)
 redis.call('SREM', K_instanceEntries(e[6]), eid)
@@ -41,6 +43,8 @@ if e[8] == 'call' then
     qstat(qid, qday, 'exitedByKey', 1)
   elseif why == 'callback' then
     qstat(qid, qday, 'callbackRequested', 1)
+  elseif why == 'no-agents' then
+    qstat(qid, qday, 'leftNoAgents', 1)
   end
 else
   qstat(qid, qday, 'callbacksCancelled', 1)

@@ -226,6 +226,18 @@ local function flush_avail()
   avail_pending, avail_order = {}, {}
 end
 
+-- Agent `aid` is no longer logged in to queue `q`. When it was the last one
+-- and callers wait, every live instance is told (inbox message 'no-agents'):
+-- the owners of the queue's waiting callers send them to the queue node's
+-- `no-agents` exit (leave 'no-agents' checks again that nobody came back).
+local function logged_out_of(q, aid)
+  if redis.call('SREM', K_loggedIn(q), aid) == 1 and redis.call('SCARD', K_loggedIn(q)) == 0
+    and redis.call('ZCARD', K_waiting(q)) > 0 then
+    local msg = cjson.encode({ t = 'no-agents', queue = q, at = NOW })
+    for _, inst in ipairs(redis.call('ZRANGE', K_instances(), 0, -1)) do redis.call('RPUSH', K_inbox(inst), msg) end
+  end
+end
+
 -- Moves an agent to a new state; keeps the available-agent indexes, the wrap-up index and
 -- time-in-state counters right. `extra` is a flat list of hash fields to set.
 -- Returns the previous state.
@@ -263,7 +275,7 @@ local function transition(aid, to, extra)
   if wasIn ~= isIn then
     -- memberships (a:<id>:queues) and queue members are kept equal by config-agent
     for _, q in ipairs(agent_queues(aid)) do
-      if isIn then redis.call('SADD', K_loggedIn(q), aid) else redis.call('SREM', K_loggedIn(q), aid) end
+      if isIn then redis.call('SADD', K_loggedIn(q), aid) else logged_out_of(q, aid) end
     end
   end
   return from
