@@ -21,7 +21,8 @@
  * (`pipeline_limit_ops_per_s`, `pipeline_ratio` — bound by the Node client, not
  * by Redis) and the Redis time of one ACD operation against those same
  * commands sent plain (`redis_side_ratio`).
- * ACD_BENCH_PROFILE=1 adds Redis time per operation (SLOWLOG, 2 s).
+ * ACD_BENCH_PROFILE=1 adds Redis time per operation (SLOWLOG, 2 s); ACD_BENCH_SCRIPTS=1 runs
+ * EVALSHA scripts instead of the default Redis function library.
  * Last line: JSON {ops_per_s, limit_ops_per_s, ratio, limit_node_ops_per_s, ratio_node,
  * pipeline_limit_ops_per_s, pipeline_ratio, limit_commands_per_round_trip, redis_us_per_op,
  * limit_redis_us_per_round_trip, redis_side_ratio, p50_ms, p99_ms, dispatch_p99_ms}.
@@ -46,8 +47,8 @@ const MEASURE_MS = 15_000;
 const log = pino({ level: 'silent' });
 /** ACD_BENCH_PROFILE=1: also print Redis time per script (SLOWLOG of every command for 2 s; slows that window down). */
 const PROFILE = process.env.ACD_BENCH_PROFILE === '1';
-/** ACD_BENCH_FUNCTIONS=1: run the operations as a Redis function library (AcdService option redisFunctions) instead of EVALSHA scripts (the default). */
-const FUNCTIONS = process.env.ACD_BENCH_FUNCTIONS === '1';
+/** ACD_BENCH_SCRIPTS=1: run the operations as EVALSHA scripts (AcdService option redisFunctions: false) instead of the Redis function library (FCALL, the default). */
+const FUNCTIONS = process.env.ACD_BENCH_SCRIPTS !== '1';
 
 /** Redis-side time per script from SLOWLOG entries (id, time, µs, args…), EVALSHAs named by the SHA1 of their source. */
 async function printSlowlogProfile(redis: Redis): Promise<void> {
@@ -250,14 +251,8 @@ function buildRoundTrip(ds: DataSet, mix: ReadonlyArray<[string, number]>, worke
         case 'scard':
           c = ['scard', keys.loggedIn(q.id)];
           break;
-        case 'lpush':
-          c = ['lpush', keys.handle(q.id), 180_000];
-          break;
-        case 'ltrim':
-          c = ['ltrim', keys.handle(q.id), 0, 49];
-          break;
         case 'rpush':
-          c = ['rpush', keys.handle(q.id), 180_000];
+          c = ['rpush', `${keys.prefix}bench-list`, 180_000];
           break;
         case 'del':
           c = ['del', keys.entry(scratch)];

@@ -10,7 +10,7 @@
  * Index 0 counts writes: when it comes back as 1 the key is new and gets its TTL.
  *
  * This table is the single source: `luaCounterIndex()` generates the Lua table
- * `CI` (name → index) that the script loader prepends to every script, and
+ * `CI` (name → BITFIELD offset `#<index>`) that the script loader prepends to every script, and
  * `decodeCounters()` reads a key back.
  */
 import { AGENT_STATES } from './model.ts';
@@ -47,9 +47,9 @@ export const COUNTERS = [
 
 export type CounterName = (typeof COUNTERS)[number];
 
-/** Lua source defining `CI`, counter name → BITFIELD index. */
+/** Lua source defining `CI`, counter name → BITFIELD offset ("#<index>", ready to pass to BITFIELD). */
 export function luaCounterIndex(): string {
-  return `local CI = {${COUNTERS.map((n, i) => `[${JSON.stringify(n)}] = ${i}`).join(', ')}}`;
+  return `local CI = {${COUNTERS.map((n, i) => `[${JSON.stringify(n)}] = '#${i}'`).join(', ')}}`;
 }
 
 /** Counters of one key (null/empty: none); `writes` is left out. */

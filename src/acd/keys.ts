@@ -24,7 +24,6 @@
  * | `q:<queue>:rr` | string | round-robin: position of the last agent offered a call |
  * | `q:<queue>:prof` | hash | skill profile ("en=5,pl=3", "-" for none) → waiting entries with it |
  * | `q:<queue>:wp:<profile>` | zset | waiting entries of one skill profile (same scores as `wait`) |
- * | `q:<queue>:handle` | list | recent handle times (ms) for EWT, newest first |
  * | `agents` | set | agent ids |
  * | `a:<agent>` | hash | state, reason, since, availSince, entry, inst, missed, cfg, skills, wrapUntil, acwQueue, acwDay, lastQueue |
  * | `a:<agent>:queues` | set | queues the agent is a member of |
@@ -54,7 +53,6 @@ const layout = {
   rr: ['q:', 0, ':rr'],
   profiles: ['q:', 0, ':prof'],
   profileWaiting: ['q:', 0, ':wp:', 1],
-  handle: ['q:', 0, ':handle'],
   agents: ['agents'],
   agent: ['a:', 0],
   agentQueues: ['a:', 0, ':queues'],

@@ -26,7 +26,7 @@ import {
   AGENT_STATES,
 } from './model.ts';
 import { agentPeriodStats, queuePeriodStats, type AgentPeriodStats, type PeriodStats } from './stats.ts';
-import { estimateWaitMs } from './ewt.ts';
+import { estimateWaitMs, recentAhtMs } from './ewt.ts';
 import { dayIn } from './time.ts';
 
 /** An assignment delivered to this instance: entry `entryId` is being offered to `agentIds` (several for ring-all). */
@@ -622,42 +622,49 @@ export class AcdService {
     const cfg = await this.requireQueue(queueId);
     const now = this.clock.now();
     const day = this.store.queueDay(cfg, now);
-    const [waiting, members, counters, handle] = await Promise.all([
+    const [waiting, members, counters] = await Promise.all([
       this.store.waiting(queueId),
       this.store.members(queueId),
       this.store.counters('queue', queueId, day, now),
-      this.store.recentHandleTimes(queueId),
     ]);
     const states = await this.store.agentStates(Object.keys(members));
     const agents = Object.fromEntries(AGENT_STATES.map((s) => [s, 0])) as Record<AgentState, number>;
     for (const s of states) agents[s.state]++;
     const staffed = states.length - agents.offline - agents.paused;
+    const periods = { today: queuePeriodStats(counters.today), last15Minutes: queuePeriodStats(counters.last15) };
     return {
       queueId,
       name: cfg.name,
       waiting: waiting.length,
       longestWaitMs: waiting.length > 0 ? Math.max(0, now - Math.min(...waiting.map((w) => w.arrivedAt))) : 0,
       agents,
-      ewtMs: estimateWaitMs({ position: waiting.length + 1, recentHandleMs: handle, staffed, available: agents.available, defaultHandleMs: this.config.defaultHandleSeconds * 1000 }),
-      today: queuePeriodStats(counters.today),
-      last15Minutes: queuePeriodStats(counters.last15),
+      ewtMs: estimateWaitMs({
+        position: waiting.length + 1,
+        ahtMs: recentAhtMs(periods),
+        staffed,
+        available: agents.available,
+        defaultHandleMs: this.config.defaultHandleSeconds * 1000,
+      }),
+      ...periods,
       day,
     };
   }
 
   /** EWT for the caller at `position` (default: a caller arriving now), ms; null when nobody is staffed. */
   async estimateWait(queueId: string, position?: number): Promise<number | null> {
-    const [waiting, members, handle] = await Promise.all([
+    const cfg = await this.store.getQueue(queueId);
+    const now = this.clock.now();
+    const [waiting, members, counters] = await Promise.all([
       position === undefined ? this.store.waiting(queueId) : Promise.resolve([]),
       this.store.members(queueId),
-      this.store.recentHandleTimes(queueId),
+      this.store.counters('queue', queueId, this.store.queueDay(cfg, now), now),
     ]);
     const states = await this.store.agentStates(Object.keys(members));
     const staffed = states.filter((s) => s.state !== 'offline' && s.state !== 'paused').length;
     const available = states.filter((s) => s.state === 'available').length;
     return estimateWaitMs({
       position: position ?? waiting.length + 1,
-      recentHandleMs: handle,
+      ahtMs: recentAhtMs({ today: queuePeriodStats(counters.today), last15Minutes: queuePeriodStats(counters.last15) }),
       staffed,
       available,
       defaultHandleMs: this.config.defaultHandleSeconds * 1000,

@@ -367,10 +367,6 @@ export class AcdStore {
     return r === null ? undefined : r + 1;
   }
 
-  async recentHandleTimes(queueId: string): Promise<number[]> {
-    return (await this.options.clock.external(this.redis.lrange(this.keys.handle(queueId), 0, -1))).map(Number);
-  }
-
   /** Raw counters: the day key and the sum of the last 15 one-minute keys (current minute included); see counters.ts. */
   async counters(kind: 'queue' | 'agent', id: string, day: string, now = this.options.clock.now()): Promise<{ today: Record<string, number>; last15: Record<string, number> }> {
     const minute = Math.floor(now / 60_000);

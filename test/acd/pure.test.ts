@@ -23,10 +23,10 @@ describe('announcements', () => {
 
 describe('EWT', () => {
   it('is position beyond the free agents × AHT / staffed agents', () => {
-    expect(estimateWaitMs({ position: 1, recentHandleMs: [], staffed: 2, available: 1 })).toBe(0);
-    expect(estimateWaitMs({ position: 4, recentHandleMs: [100_000, 200_000], staffed: 3, available: 1 })).toBe(150_000);
-    expect(estimateWaitMs({ position: 2, recentHandleMs: [], staffed: 1, available: 0, defaultHandleMs: 60_000 })).toBe(120_000);
-    expect(estimateWaitMs({ position: 2, recentHandleMs: [], staffed: 0, available: 0 })).toBeNull();
+    expect(estimateWaitMs({ position: 1, ahtMs: null, staffed: 2, available: 1 })).toBe(0);
+    expect(estimateWaitMs({ position: 4, ahtMs: 150_000, staffed: 3, available: 1 })).toBe(150_000);
+    expect(estimateWaitMs({ position: 2, ahtMs: null, staffed: 1, available: 0, defaultHandleMs: 60_000 })).toBe(120_000);
+    expect(estimateWaitMs({ position: 2, ahtMs: null, staffed: 0, available: 0 })).toBeNull();
   });
 });
 

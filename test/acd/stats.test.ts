@@ -64,11 +64,18 @@ describe('real-time statistics', () => {
     const a = await acd.agentStats('a1');
     expect(a.today).toMatchObject({ answered: 2, handled: 2, talkMs: 180_000, afterCallWorkMs: 14_000 });
     expect(a.today.timeInState['on-call']).toBe(180_000);
+    // EWT from the recent AHT (talk + after-call work): 2 callers ahead of the one at position 3, 1 staffed and free
+    expect(await acd.estimateWait('q', 3)).toBe(2 * 97_000);
 
     await clock.advance(16 * 60_000);
     const later = await acd.queueStatus('q');
     expect(later.last15Minutes.offered).toBe(0);
     expect(later.today.offered).toBe(4);
+    // nothing handled in the last 15 minutes: today's AHT; a queue that never handled a call: the default (180 s here)
+    expect(await acd.estimateWait('q', 3)).toBe(2 * 97_000);
+    await acd.putQueue(queue('fresh'));
+    await acd.putAgent(agent('a1', ['q', 'fresh']));
+    expect(await acd.estimateWait('fresh', 3)).toBe(2 * 180_000);
   });
 
   it('counts "today" in the queue time zone', async () => {

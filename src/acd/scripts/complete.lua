@@ -1,7 +1,7 @@
 --[[
   complete: the call between the entry and its agent ended. The agent goes to
   wrap-up for the queue's wrapUpSeconds (or straight to available when 0); the
-  handle time is counted and remembered for EWT; the entry is deleted.
+  handle time is counted (EWT reads it back from the counters); the entry is deleted.
   KEYS[1] anchor
   ARGV[1..4] P, now, aday, seed
   ARGV[5] entry id   ARGV[6] agent id
@@ -24,8 +24,6 @@ qstat(qid, qday, 'handled', 1)
 qstat(qid, qday, 'talkMs', talk)
 astat(aid, 'handled', 1)
 astat(aid, 'talkMs', talk)
-redis.call('LPUSH', K_handle(qid), talk + wrapMs)
-redis.call('LTRIM', K_handle(qid), 0, 49)
 if wrapMs > 0 then
   local due = NOW + wrapMs
   transition(aid, 'wrap-up', { 'wrapUntil', due, 'acwQueue', qid, 'acwDay', qday, 'entry', '', 'inst', '' })

@@ -20,6 +20,7 @@ if op == 'delete' then
   if not st then return { 'UNKNOWN_AGENT' } end
   if st == 'reserved' or st == 'on-call' then return { 'AGENT_BUSY', st } end
   if st ~= 'offline' then transition(aid, 'offline', {}) end
+  agent_forget(aid) -- writes what the transition set, before the hash is deleted below
   for _, q in ipairs(redis.call('SMEMBERS', K_agentQueues(aid))) do
     redis.call('HDEL', K_members(q), aid)
     redis.call('HDEL', K_avail(q), aid)

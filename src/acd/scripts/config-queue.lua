@@ -27,6 +27,6 @@ for _, aid in ipairs(redis.call('HKEYS', K_members(qid))) do
   redis.call('SREM', K_agentQueues(aid), qid)
 end
 for _, prof in ipairs(redis.call('HKEYS', K_profiles(qid))) do redis.call('DEL', K_profileWaiting(qid, prof)) end
-redis.call('DEL', qk, K_members(qid), K_avail(qid), K_loggedIn(qid), K_waiting(qid), K_rr(qid), K_handle(qid), K_profiles(qid))
+redis.call('DEL', qk, K_members(qid), K_avail(qid), K_loggedIn(qid), K_waiting(qid), K_rr(qid), K_profiles(qid))
 redis.call('SREM', K_queues(), qid)
 return { 'OK', 'deleted' }

@@ -14,19 +14,22 @@
   Each operation's file is the body of a function; the loader runs it as
   begin(ARGV) → body → flush(). begin() resets the per-call state below (the
   library itself is loaded once, as a Redis function library, so nothing may
-  outlive a call); flush() writes what the call deferred: the counter
-  increments, once per key (BITFIELD), and the available-agent indexes of
-  agents that became available (see transition). Agent hashes and memberships read in a
-  call are cached for that call (every write goes through agent_set /
-  transition, which keep the cache right).
+  outlive a call); flush() writes what the call deferred: the available-agent
+  indexes of agents that became available (see transition), the agent hashes
+  (once per agent: agent_set), and the counter increments (once per key,
+  BITFIELD). Agent hashes and memberships read in a call are cached for that
+  call; every agent write goes through agent_set / transition, which keep the
+  cache right (code that reads or deletes an agent hash directly calls
+  agent_forget first, which writes what is pending).
 ]]
 local DAY_TTL = 8 * 86400
 local MINUTE_TTL = 1800
 
 -- Per-call state, reset by begin().
-local stat_keys, stat_pending        -- counter increments: key -> { ttl, idx = {index...}, by = {index -> sum} }
+local stat_keys, stat_pending        -- counter increments: key -> { ttl = …, args = BITFIELD arguments, [offset] = position of its value in args }
 local cfg_cache, prof_cache          -- decoded queue configs, parsed skill profiles
 local agent_cache, agent_queue_cache -- agent hashes and memberships read in this call
+local agent_dirty, agent_dirty_order -- agent fields set in this call, written by flush_agents
 local avail_pending, avail_order     -- agents that became available in this call (see flush_avail)
 
 local function begin(argv)
@@ -38,35 +41,43 @@ local function begin(argv)
   stat_keys, stat_pending = {}, {}
   cfg_cache, prof_cache = {}, {}
   agent_cache, agent_queue_cache = {}, {}
+  agent_dirty, agent_dirty_order = {}, {}
   avail_pending, avail_order = {}, {}
 end
 
+-- Adds `by` to counter `field` of counter key `key`, written by flush_stats at
+-- the end of the call: the BITFIELD arguments are built as the call goes.
 local function bump(key, field, by, ttl)
-  local i = CI[field]
-  if not i then error('unknown ACD counter ' .. tostring(field)) end
+  local off = CI[field]
+  if not off then error('unknown ACD counter ' .. tostring(field)) end
   local s = stat_pending[key]
   if not s then
-    s = { ttl = ttl, idx = {}, by = {} }
+    s = { ttl = ttl, args = { 'BITFIELD', key, 'INCRBY', 'i64', '#0', 1 } }
     stat_pending[key] = s
     stat_keys[#stat_keys + 1] = key
   end
-  if s.by[i] == nil then
-    s.by[i] = 0
-    s.idx[#s.idx + 1] = i
+  local args, at = s.args, s[off]
+  if at then
+    args[at] = args[at] + by
+  else
+    local n = #args
+    args[n + 1], args[n + 2], args[n + 3], args[n + 4] = 'INCRBY', 'i64', off, by
+    s[off] = n + 4
   end
-  s.by[i] = s.by[i] + by
 end
 
--- One BITFIELD per counter key; index 0 counts writes, so 1 means a new key (gets its TTL).
+-- The increment of `field` in `key` not written yet (0 if none).
+local function pending_stat(key, field)
+  local s = stat_pending[key]
+  local at = s and s[CI[field]]
+  return at and s.args[at] or 0
+end
+
+-- One BITFIELD per counter key; offset #0 counts writes, so 1 means a new key (gets its TTL).
 local function flush_stats()
   for _, key in ipairs(stat_keys) do
     local s = stat_pending[key]
-    local args = { 'BITFIELD', key, 'INCRBY', 'i64', '#0', 1 }
-    for _, i in ipairs(s.idx) do
-      local n = #args
-      args[n + 1], args[n + 2], args[n + 3], args[n + 4] = 'INCRBY', 'i64', '#' .. i, s.by[i]
-    end
-    if redis.call(unpack(args))[1] == 1 then redis.call('EXPIRE', key, s.ttl) end
+    if redis.call(unpack(s.args))[1] == 1 then redis.call('EXPIRE', key, s.ttl) end
   end
   stat_keys, stat_pending = {}, {}
 end
@@ -149,15 +160,42 @@ local function agent(aid)
   return a
 end
 
--- HSET on an agent hash (flat field/value list) that keeps the cache right.
+-- Sets fields of an agent hash (flat field/value list): the cache at once, the
+-- hash once per agent at the end of the call (flush_agents), however many
+-- transitions the call made (e.g. available, then reserved for the next caller).
 local function agent_set(aid, fields)
-  redis.call('HSET', K_agent(aid), unpack(fields))
-  local a = agent_cache[aid]
-  if a then
-    for i = 1, #fields, 2 do a[fields[i]] = fields[i + 1] end
-    a.exists = true
-    a.sk = nil
+  local a = agent(aid)
+  local d = agent_dirty[aid]
+  if not d then
+    d = {}
+    agent_dirty[aid] = d
+    agent_dirty_order[#agent_dirty_order + 1] = aid
   end
+  for i = 1, #fields, 2 do
+    local f, v = fields[i], fields[i + 1]
+    a[f] = v
+    if d[f] == nil then d[#d + 1] = f end
+    d[f] = v
+  end
+  a.exists = true
+  a.sk = nil
+end
+
+local function flush_agent(aid)
+  local d = agent_dirty[aid]
+  if not d then return end
+  local args = { 'HSET', K_agent(aid) }
+  for _, f in ipairs(d) do
+    args[#args + 1] = f
+    args[#args + 1] = d[f]
+  end
+  redis.call(unpack(args))
+  agent_dirty[aid] = nil
+end
+
+local function flush_agents()
+  for _, aid in ipairs(agent_dirty_order) do flush_agent(aid) end
+  agent_dirty, agent_dirty_order = {}, {}
 end
 
 -- The agent's skills, decoded once per run.
@@ -176,8 +214,10 @@ local function agent_queues(aid)
   return q
 end
 
--- Forget what this run cached about an agent (configuration changed it).
+-- Forget what this run cached about an agent (configuration changed it);
+-- its pending writes are written first.
 local function agent_forget(aid)
+  flush_agent(aid)
   agent_cache[aid] = nil
   agent_queue_cache[aid] = nil
 end
@@ -192,10 +232,8 @@ end
 local function idle_value(aid, tier, pos, a, skills)
   if not a.today then
     local key = K_agentDay(aid, ADAY)
-    local ia, it = CI['answered'], CI['talkMs']
-    local v = redis.call('BITFIELD', key, 'GET', 'i64', '#' .. ia, 'GET', 'i64', '#' .. it)
-    local s = stat_pending[key]
-    a.today = { (tonumber(v[1]) or 0) + (s and s.by[ia] or 0), (tonumber(v[2]) or 0) + (s and s.by[it] or 0) }
+    local v = redis.call('BITFIELD', key, 'GET', 'i64', CI['answered'], 'GET', 'i64', CI['talkMs'])
+    a.today = { (tonumber(v[1]) or 0) + pending_stat(key, 'answered'), (tonumber(v[2]) or 0) + pending_stat(key, 'talkMs') }
   end
   return string.format('%d,%d,%d,%d,%s,%d,%d,%s', tier, pos, tonumber(a.availSince) or 0, tonumber(a.skipUntil) or 0, ADAY,
     a.today[1], a.today[2], skills or a.skills or '{}')
@@ -323,19 +361,16 @@ end
 -- Arrival ms of a waiting entry from its score ((100 − priority)·1e13 + arrival).
 local function arrival_of(score) return score % 10000000000000 end
 
--- An agent became available: the best head among the skill profiles it can
--- serve (priority, then arrival), if its tier may take it yet.
-local function assign_one_agent(qid, cfg, aid)
-  local a = agent(aid)
-  if a.state ~= 'available' then return 0 end
-  if (tonumber(a.skipUntil) or 0) > NOW then return 0 end
+-- The best waiting entry of queue `qid` that agent `aid` may take now: the
+-- best head (priority, then arrival) among the skill profiles it can serve,
+-- if its tier may take it yet. Returns a candidate table or nil.
+local function best_for_agent(qid, cfg, aid)
   local tier, pos = member_info(qid, aid)
-  if not tier then return 0 end
+  if not tier then return nil end
   local skills = agent_skills(aid)
   local tierWait = (cfg.tierWaitSeconds or 0) * 1000 * (tier - 1)
-  local profs = redis.call('HKEYS', K_profiles(qid))
   local bestId, bestScore, bestProf = nil, nil, nil
-  for _, prof in ipairs(profs) do
+  for _, prof in ipairs(redis.call('HKEYS', K_profiles(qid))) do
     local ok = true
     if prof ~= '-' then
       for name, min in pairs(parse_profile(prof)) do
@@ -346,23 +381,43 @@ local function assign_one_agent(qid, cfg, aid)
     if ok then
       local h = redis.call('ZRANGE', K_profileWaiting(qid, prof), 0, 0, 'WITHSCORES')
       if h[1] then
-        local s = tonumber(h[2])
-        if (bestScore == nil or s < bestScore) and NOW - arrival_of(s) >= tierWait then
-          bestId, bestScore, bestProf = h[1], s, prof
+        local sc = tonumber(h[2])
+        if (bestScore == nil or sc < bestScore) and NOW - arrival_of(sc) >= tierWait then
+          bestId, bestScore, bestProf = h[1], sc, prof
         end
       end
     end
   end
-  if not bestId then return 0 end
-  local e = redis.call('HMGET', K_entry(bestId), 'inst', 'kind')
+  if not bestId then return nil end
+  return { q = qid, cfg = cfg, id = bestId, score = bestScore, prof = bestProf, tier = tier, pos = pos }
+end
+
+-- Offers candidate `b` (from best_for_agent) to agent `aid`. False when the
+-- entry was a dangling id (healed: the caller looks again).
+local function take_for_agent(b, aid)
+  local e = redis.call('HMGET', K_entry(b.id), 'inst', 'kind')
   if not e[1] then
-    -- self-heal a dangling id, then look again
-    redis.call('ZREM', K_profileWaiting(qid, bestProf), bestId)
-    redis.call('ZREM', K_waiting(qid), bestId)
-    return assign_one_agent(qid, cfg, aid)
+    redis.call('ZREM', K_profileWaiting(b.q, b.prof), b.id)
+    redis.call('ZREM', K_waiting(b.q), b.id)
+    return false
   end
-  offer(qid, cfg, bestId, e[1], e[2], bestProf, { { id = aid, tier = tier, pos = pos } })
-  return 1
+  offer(b.q, b.cfg, b.id, e[1], e[2], b.prof, { { id = aid, tier = b.tier, pos = b.pos } })
+  return true
+end
+
+local function can_take(aid)
+  local a = agent(aid)
+  return a.state == 'available' and (tonumber(a.skipUntil) or 0) <= NOW
+end
+
+-- An agent became available in one queue (assign_queue's narrowed run).
+local function assign_one_agent(qid, cfg, aid)
+  while can_take(aid) do
+    local b = best_for_agent(qid, cfg, aid)
+    if not b then return 0 end
+    if take_for_agent(b, aid) then return 1 end
+  end
+  return 0
 end
 
 -- Assigns waiting entries of one queue to its available agents, head first.
@@ -474,14 +529,17 @@ local function assign_queue(qid, onlyAgent, onlyEntry)
 end
 
 -- An agent became available: try its queues, the one whose head caller is
--- best (priority, then arrival) first, until the agent is taken.
+-- best (priority, then arrival) first, until the agent is taken. (Looking for
+-- the best entry it may take across all its queues would read every queue's
+-- skill profiles on every call; the head order finds it first in most cases.)
 local function assign_agent(aid)
+  if not can_take(aid) then return end
   local heads = {}
   for _, q in ipairs(agent_queues(aid)) do
     local h = redis.call('ZRANGE', K_waiting(q), 0, 0, 'WITHSCORES')
     if h[2] then heads[#heads + 1] = { q = q, s = tonumber(h[2]) } end
   end
-  table.sort(heads, function(a, b) return a.s < b.s end)
+  if #heads > 1 then table.sort(heads, function(x, y) return x.s < y.s end) end
   for _, h in ipairs(heads) do
     if agent(aid).state ~= 'available' then break end
     assign_queue(h.q, aid, nil)
@@ -525,5 +583,6 @@ end
 -- Everything a run deferred, written at its end (the loader calls it after the body).
 local function flush()
   flush_avail()
+  flush_agents()
   flush_stats()
 end
