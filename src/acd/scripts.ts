@@ -68,7 +68,7 @@ const luaName = (n: ScriptName): string => n.replace(/-/g, '_');
 function assemble(): Sources {
   if (sources) return sources;
   const common = [
-    'local P, NOW, ADAY, SEED, MINUTE -- per call, set by begin() (lib.lua)',
+    'local P, NOW, NOWS, ADAY, SEED, MINUTE -- per call, set by begin() (lib.lua)',
     luaKeyFunctions(),
     luaCounterIndex(),
     readFileSync(join(dir, 'lib.lua'), 'utf8'),

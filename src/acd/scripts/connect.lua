@@ -24,7 +24,7 @@ for _, other in ipairs(split(e[2])) do
   end
 end
 transition(aid, 'on-call', { 'missed', 0, 'lastQueue', qid })
-redis.call('HSET', ek, 'state', 'connected', 'agent', aid, 'agents', aid, 'connectedAt', NOW, 'aday', ADAY)
+redis.call('HSET', ek, 'state', 'connected', 'agent', aid, 'agents', aid, 'connectedAt', NOWS, 'aday', ADAY)
 local waited = NOW - tonumber(e[4])
 local cfg = queue_cfg(qid) or {}
 local sl = (cfg.serviceLevelSeconds or 20) * 1000

@@ -35,6 +35,7 @@ local avail_pending, avail_order     -- agents that became available in this cal
 local function begin(argv)
   P = argv[1]
   NOW = tonumber(argv[2])
+  NOWS = argv[2] -- as given: written to hashes without a number → string conversion
   ADAY = argv[3]
   SEED = tonumber(argv[4]) or 0
   MINUTE = math.floor(NOW / 60000)
@@ -294,10 +295,12 @@ local function transition(aid, to, extra)
   end
   local wasAvail, isAvail = from == 'available', to == 'available'
   local wasIn, isIn = from ~= 'offline', to ~= 'offline'
-  local fields = { 'state', to, 'since', NOW }
+  local fields = { 'state', to, 'since', NOWS }
   for i = 1, #extra do fields[#fields + 1] = extra[i] end
   if isAvail and not wasAvail then
-    for _, v in ipairs({ 'availSince', NOW, 'reason', '', 'entry', '', 'inst', '' }) do fields[#fields + 1] = v end
+    local n = #fields
+    fields[n + 1], fields[n + 2], fields[n + 3], fields[n + 4] = 'availSince', NOWS, 'reason', ''
+    fields[n + 5], fields[n + 6], fields[n + 7], fields[n + 8] = 'entry', '', 'inst', ''
   end
   agent_set(aid, fields)
   if wasAvail and not isAvail then
@@ -353,7 +356,7 @@ local function offer(qid, cfg, eid, inst, kind, prof, chosen)
     transition(c.id, 'reserved', { 'entry', eid, 'inst', inst })
     ids[#ids + 1] = c.id
   end
-  redis.call('HSET', K_entry(eid), 'state', 'offered', 'agents', table.concat(ids, ','), 'offeredAt', NOW)
+  redis.call('HSET', K_entry(eid), 'state', 'offered', 'agents', table.concat(ids, ','), 'offeredAt', NOWS)
   if cfg.strategy == 'round-robin' then redis.call('SET', K_rr(qid), chosen[1].pos) end
   redis.call('RPUSH', K_inbox(inst), cjson.encode({ t = 'assign', entry = eid, queue = qid, kind = kind, agents = ids, at = NOW }))
 end
