@@ -27,7 +27,7 @@ local MINUTE_TTL = 1800
 
 -- Per-call state, reset by begin().
 local stat_keys, stat_pending        -- counter increments: key -> { ttl = …, args = BITFIELD arguments, [offset] = position of its value in args }
-local cfg_cache, prof_cache          -- decoded queue configs, parsed skill profiles
+local cfg_cache                      -- queue configs read in this call
 local agent_cache, agent_queue_cache -- agent hashes and memberships read in this call
 local agent_dirty, agent_dirty_order -- agent fields set in this call, written by flush_agents
 local avail_pending, avail_order     -- agents that became available in this call (see flush_avail)
@@ -40,7 +40,7 @@ local function begin(argv)
   SEED = tonumber(argv[4]) or 0
   MINUTE = math.floor(NOW / 60000)
   stat_keys, stat_pending = {}, {}
-  cfg_cache, prof_cache = {}, {}
+  cfg_cache = {}
   agent_cache, agent_queue_cache = {}, {}
   agent_dirty, agent_dirty_order = {}, {}
   avail_pending, avail_order = {}, {}
@@ -93,7 +93,22 @@ local function astat(aid, field, by)
   bump(K_agentMinute(aid, MINUTE), field, by, MINUTE_TTL)
 end
 
--- Queue configs decoded once per call.
+-- Decoded JSON (queue configs, skills) and parsed skill profiles by their
+-- text: a pure memo, so it may outlive a call (it does in the function
+-- library, where the top level runs once; a script re-creates it per call).
+-- The tables it returns are shared: read-only. Emptied when it grows large.
+local memo, memo_n = {}, 0
+local function memo_put(k, v)
+  if memo_n >= 1000 then memo, memo_n = {}, 0 end
+  memo[k] = v
+  memo_n = memo_n + 1
+  return v
+end
+local function decode(s)
+  return memo[s] or memo_put(s, cjson.decode(s))
+end
+
+-- Queue configs read once per call (decoded once per text).
 local function queue_cfg(qid)
   local c = cfg_cache[qid]
   if c ~= nil then return c or nil end
@@ -102,7 +117,7 @@ local function queue_cfg(qid)
     cfg_cache[qid] = false
     return nil
   end
-  c = cjson.decode(s)
+  c = decode(s)
   cfg_cache[qid] = c
   return c
 end
@@ -138,12 +153,12 @@ local function wait_rem(qid, eid, prof)
 end
 
 local function parse_profile(prof)
-  local p = prof_cache[prof]
+  local key = 'prof:' .. prof
+  local p = memo[key]
   if p then return p end
   p = {}
   for name, lvl in string.gmatch(prof, '([^,=]+)=(%d+)') do p[name] = tonumber(lvl) end
-  prof_cache[prof] = p
-  return p
+  return memo_put(key, p)
 end
 
 -- Agent hashes read in this run (write-through cache): aid -> fields (nil when
@@ -202,7 +217,7 @@ end
 -- The agent's skills, decoded once per run.
 local function agent_skills(aid)
   local a = agent(aid)
-  if not a.sk then a.sk = cjson.decode(a.skills or '{}') end
+  if not a.sk then a.sk = decode(a.skills or '{}') end
   return a.sk
 end
 
@@ -467,7 +482,7 @@ local function assign_queue(qid, onlyAgent, onlyEntry)
     if not e[2] then
       redis.call('ZREM', K_waiting(qid), eid) -- self-heal a dangling id (profile sets heal on their own read)
     else
-      local req = cjson.decode(e[1] or '{}')
+      local req = decode(e[1] or '{}')
       local waited = NOW - tonumber(e[2])
       local settled = false
       while not settled and #cands > 0 do
@@ -477,7 +492,7 @@ local function assign_queue(qid, onlyAgent, onlyEntry)
           local ok = waited >= (c.tier - 1) * tierWait
           local prof = 0
           if ok then
-            if not c.skills then c.skills = cjson.decode(c.skillsJson) end
+            if not c.skills then c.skills = decode(c.skillsJson) end
             for name, min in pairs(req) do
               local lvl = c.skills[name]
               if lvl == nil or lvl < min then ok = false break end
