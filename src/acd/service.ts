@@ -29,6 +29,9 @@ import { agentPeriodStats, queuePeriodStats, type AgentPeriodStats, type PeriodS
 import { estimateWaitMs, recentAhtMs } from './ewt.ts';
 import { dayIn } from './time.ts';
 
+/** How long the queue's part of an EWT (staffed, available, AHT) is reused by the callers of one instance. */
+const EWT_BASIS_MS = 2_000;
+
 /** An assignment delivered to this instance: entry `entryId` is being offered to `agentIds` (several for ring-all). */
 export interface Assignment {
   entryId: string;
@@ -132,6 +135,7 @@ export class AcdService {
   private readonly ownsBlocking: boolean;
   private readonly assignmentListeners = new Set<(a: Assignment) => void>();
   private readonly noAgentListeners = new Map<string, Set<() => void>>();
+  private readonly ewtBasisCache = new Map<string, { until: number; basis: Promise<{ staffed: number; available: number; ahtMs: number | null }> }>();
   private queueIdCache = new Set<string>();
 
   constructor(private readonly options: AcdServiceOptions) {
@@ -650,25 +654,42 @@ export class AcdService {
     };
   }
 
-  /** EWT for the caller at `position` (default: a caller arriving now), ms; null when nobody is staffed. */
+  /**
+   * EWT for the caller at `position` (default: a caller arriving now), ms; null
+   * when nobody is staffed. Every waiting caller asks at each announcement, so
+   * the queue's part (agents staffed and free, recent AHT: ≈ 20 + members
+   * commands) is shared for EWT_BASIS_MS between the callers of this instance.
+   */
   async estimateWait(queueId: string, position?: number): Promise<number | null> {
-    const cfg = await this.store.getQueue(queueId);
-    const now = this.clock.now();
-    const [waiting, members, counters] = await Promise.all([
-      position === undefined ? this.store.waiting(queueId) : Promise.resolve([]),
-      this.store.members(queueId),
-      this.store.counters('queue', queueId, this.store.queueDay(cfg, now), now),
+    const [basis, waiting] = await Promise.all([
+      this.ewtBasis(queueId),
+      position === undefined ? this.store.waitingCount(queueId) : Promise.resolve(0),
     ]);
-    const states = await this.store.agentStates(Object.keys(members));
-    const staffed = states.filter((s) => s.state !== 'offline' && s.state !== 'paused').length;
-    const available = states.filter((s) => s.state === 'available').length;
-    return estimateWaitMs({
-      position: position ?? waiting.length + 1,
-      ahtMs: recentAhtMs({ today: queuePeriodStats(counters.today), last15Minutes: queuePeriodStats(counters.last15) }),
-      staffed,
-      available,
-      defaultHandleMs: this.config.defaultHandleSeconds * 1000,
+    return estimateWaitMs({ position: position ?? waiting + 1, ...basis, defaultHandleMs: this.config.defaultHandleSeconds * 1000 });
+  }
+
+  private ewtBasis(queueId: string): Promise<{ staffed: number; available: number; ahtMs: number | null }> {
+    const now = this.clock.now();
+    const hit = this.ewtBasisCache.get(queueId);
+    if (hit && hit.until > now) return hit.basis;
+    const basis = (async () => {
+      const cfg = await this.store.getQueue(queueId);
+      const [members, counters] = await Promise.all([
+        this.store.members(queueId),
+        this.store.counters('queue', queueId, this.store.queueDay(cfg, now), now),
+      ]);
+      const states = await this.store.agentStates(Object.keys(members));
+      return {
+        staffed: states.filter((s) => s.state !== 'offline' && s.state !== 'paused').length,
+        available: states.filter((s) => s.state === 'available').length,
+        ahtMs: recentAhtMs({ today: queuePeriodStats(counters.today), last15Minutes: queuePeriodStats(counters.last15) }),
+      };
+    })();
+    this.ewtBasisCache.set(queueId, { until: now + EWT_BASIS_MS, basis });
+    basis.catch(() => {
+      if (this.ewtBasisCache.get(queueId)?.basis === basis) this.ewtBasisCache.delete(queueId);
     });
+    return basis;
   }
 
   async agentStats(agentId: string): Promise<AgentStats> {

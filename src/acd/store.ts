@@ -54,6 +54,9 @@ export interface StoreOptions {
   redisFunctions?: boolean;
 }
 
+/** A waiting entry's score is (100 − priority) × this + arrival ms (enqueue.lua). */
+const SCORE_PRIORITY_STEP = 10_000_000_000_000;
+
 /** Entry ids taken from Redis at a time (see nextEntryId). */
 const ENTRY_ID_BLOCK = 64;
 
@@ -351,14 +354,20 @@ export class AcdStore {
     return out;
   }
 
-  /** Waiting entries, head first: ids with arrival time. */
+  /**
+   * Waiting entries, head first: ids with arrival time, in one command (the
+   * score is (100 − priority)·1e13 + arrival ms, see enqueue.lua; exact in a double).
+   */
   async waiting(queueId: string): Promise<Array<{ entryId: string; arrivedAt: number }>> {
-    const ids = await this.options.clock.external(this.redis.zrange(this.keys.waiting(queueId), 0, -1));
-    if (ids.length === 0) return [];
-    const pipe = this.redis.pipeline();
-    for (const id of ids) pipe.hget(this.keys.entry(id), 'arrived');
-    const res = (await this.options.clock.external(pipe.exec())) ?? [];
-    return ids.map((entryId, i) => ({ entryId, arrivedAt: Number(res[i]?.[1] ?? 0) }));
+    const flat = await this.options.clock.external(this.redis.zrange(this.keys.waiting(queueId), 0, -1, 'WITHSCORES'));
+    const out: Array<{ entryId: string; arrivedAt: number }> = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) out.push({ entryId: flat[i]!, arrivedAt: Number(flat[i + 1]) % SCORE_PRIORITY_STEP });
+    return out;
+  }
+
+  /** How many entries wait in a queue (offered ones not counted). */
+  async waitingCount(queueId: string): Promise<number> {
+    return this.options.clock.external(this.redis.zcard(this.keys.waiting(queueId)));
   }
 
   /** 1-based position of a waiting entry; undefined when it is not waiting (offered or gone). */
