@@ -1,6 +1,7 @@
 /**
  * The composition root: the only module that reads the environment. It builds
- * the configuration, connects Redis (directly or through Sentinel), picks the
+ * the configuration, connects Redis (directly, through Sentinel, or to a Redis
+ * Cluster: REDIS_CLUSTER_NODES), picks the
  * telephony driver (TELEPHONY_DRIVER=sim|drachtio), and wires the flow store,
  * the engine, the ACD, call-backs and the admin API. SIGTERM/SIGINT stop it
  * gracefully.
@@ -8,10 +9,11 @@
  *   TELEPHONY_DRIVER=sim API_TOKENS=ops:admin:<16+ chars> npm start
  */
 import { existsSync } from 'node:fs';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { loadConfig, type Config, type RedisConfig } from './config/index.ts';
 import { systemClock, type Clock } from './util/clock.ts';
+import type { RedisClient } from './util/redis-client.ts';
 import { FlowStore } from './flows/store/flow-store.ts';
 import { FlowRegistry } from './flows/store/registry.ts';
 import { FlowFolderWatcher } from './flows/store/watcher.ts';
@@ -38,23 +40,43 @@ import { createSimulator } from './api/simulator.ts';
 import type { ReadinessCheck } from './api/ports.ts';
 import { LiveCalls } from './calls/live-calls.ts';
 
-export function redisOptions(config: RedisConfig): RedisOptions {
-  const url = new URL(config.url);
+/** Credentials and TLS from REDIS_URL: what every connection (standalone, Sentinel, Cluster node) uses. */
+function connectionOptions(url: URL): RedisOptions {
   const password = url.password ? decodeURIComponent(url.password) : undefined;
   const username = url.username ? decodeURIComponent(url.username) : undefined;
-  const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : undefined;
-  const common: RedisOptions = {
+  return {
     ...(password ? { password } : {}),
     ...(username ? { username } : {}),
-    ...(db !== undefined && Number.isInteger(db) ? { db } : {}),
     ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
     maxRetriesPerRequest: 3,
+  };
+}
+
+export function redisOptions(config: RedisConfig): RedisOptions {
+  const url = new URL(config.url);
+  const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : undefined;
+  const common: RedisOptions = {
+    ...connectionOptions(url),
+    ...(db !== undefined && Number.isInteger(db) ? { db } : {}),
   };
   if (config.sentinels.length > 0) {
     return { ...common, sentinels: config.sentinels, name: config.sentinelName, ...(config.sentinelPassword ? { sentinelPassword: config.sentinelPassword } : {}) };
   }
   return { ...common, host: url.hostname, port: url.port ? Number(url.port) : 6379 };
 }
+
+/** Options of the Cluster client (REDIS_CLUSTER_NODES): the seeds come apart; every node connection gets REDIS_URL's credentials and TLS. */
+export function redisClusterOptions(config: RedisConfig): ClusterOptions {
+  return { redisOptions: connectionOptions(new URL(config.url)) };
+}
+
+/** The service's Redis client: a Cluster client when REDIS_CLUSTER_NODES is set, else standalone or Sentinel. */
+export function createRedisClient(config: RedisConfig): RedisClient {
+  if (config.clusterNodes.length > 0) return new Cluster(config.clusterNodes, redisClusterOptions(config));
+  return new Redis(redisOptions(config));
+}
+
+const redisMode = (config: RedisConfig): string => (config.clusterNodes.length > 0 ? 'cluster' : config.sentinels.length > 0 ? 'sentinel' : 'standalone');
 
 export interface Running {
   /** Base URL of the admin API as listening (port 0 in the config picks a free port). */
@@ -69,10 +91,13 @@ export interface Running {
 
 export async function startService(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Running> {
   const log = logger.child({ instance: config.service.instanceId });
-  const redis = new Redis(redisOptions(config.redis));
-  redis.on('error', (err) => log.error({ err: { message: err.message, code: (err as NodeJS.ErrnoException).code } }, 'redis connection error'));
+  const redis = createRedisClient(config.redis);
+  redis.on('error', (err: Error) => log.error({ err: { message: err.message, code: (err as NodeJS.ErrnoException).code } }, 'redis connection error'));
+  if (redis instanceof Cluster) {
+    redis.on('node error', (err: Error, node: string) => log.error({ err: { message: err.message, code: (err as NodeJS.ErrnoException).code }, node }, 'redis cluster node error'));
+  }
   await redis.ping();
-  log.info({ sentinels: config.redis.sentinels.length > 0 }, 'redis connected');
+  log.info({ mode: redisMode(config.redis) }, 'redis connected');
 
   const metrics = new ServiceMetrics({ defaultLabels: { instance: config.service.instanceId } });
   instrumentRedis(redis, metrics.redisLatency);

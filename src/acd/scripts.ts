@@ -32,11 +32,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { Cluster, Redis } from 'ioredis';
+import { isCluster, type RedisClient } from '../util/redis-client.ts';
 import { luaKeyFunctions } from './keys.ts';
 import { luaCounterIndex } from './counters.ts';
 
 /** A standalone/Sentinel client or a Cluster client: the ACD's keys share one slot, so both work. */
-export type RedisClient = Redis | Cluster;
+export type { RedisClient };
 
 export const SCRIPT_NAMES = [
   'enqueue',
@@ -215,10 +216,6 @@ const isFunctionMissing = (err: unknown): boolean => /^ERR Function not found/i.
 const isUnknownCommand = (err: unknown): boolean => /^ERR unknown command/i.test(errorText(err));
 // An ACL user without FUNCTION LOAD (e.g. a managed Redis with FUNCTION disabled) runs the scripts instead.
 const isNoPermission = (err: unknown): boolean => /^NOPERM/i.test(errorText(err));
-
-function isCluster(redis: RedisClient): redis is Cluster {
-  return 'nodes' in redis && typeof redis.nodes === 'function';
-}
 
 /** FUNCTION LOAD REPLACE on the client (every primary of a Cluster). */
 async function loadLibrary(redis: RedisClient): Promise<void> {

@@ -8,7 +8,8 @@
  * are read from the ACD at scrape time through AcdMetricsSource.
  */
 import { performance } from 'node:perf_hooks';
-import type { Redis } from 'ioredis';
+import type { Command } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.ts';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface QueueMetrics {
@@ -111,15 +112,22 @@ export class ServiceMetrics {
 /** Command names are a closed set; anything odd is bucketed as "other" to keep label cardinality bounded. */
 const commandLabel = (name: string): string => (/^[a-z][a-z0-9_.-]{0,31}$/i.test(name) ? name.toLowerCase() : 'other');
 
-/** Measures every command sent on this connection into `histogram`. Returns a function that undoes it. */
-export function instrumentRedis(redis: Redis, histogram: Histogram<'command'>): () => void {
+/**
+ * Measures every command sent on this client into `histogram` (a Cluster
+ * client: each command once, including one redirected to another node).
+ * Returns a function that undoes it.
+ */
+export function instrumentRedis(redis: RedisClient, histogram: Histogram<'command'>): () => void {
   const original = redis.sendCommand;
-  redis.sendCommand = function (this: Redis, ...args: Parameters<Redis['sendCommand']>) {
-    const [command] = args;
-    const start = performance.now();
-    const done = (): void => histogram.observe({ command: commandLabel(command.name) }, (performance.now() - start) / 1000);
-    command.promise.then(done, done);
-    return original.apply(this, args);
+  const seen = new WeakSet<Command>();
+  redis.sendCommand = function (this: RedisClient, command: Command, ...rest: unknown[]) {
+    if (!seen.has(command)) {
+      seen.add(command);
+      const start = performance.now();
+      const done = (): void => histogram.observe({ command: commandLabel(command.name) }, (performance.now() - start) / 1000);
+      command.promise.then(done, done);
+    }
+    return Reflect.apply(original, this, [command, ...rest]);
   };
   return () => {
     redis.sendCommand = original;

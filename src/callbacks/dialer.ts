@@ -21,7 +21,7 @@
  * third of their length; a lapsed lease (dead instance) is reclaimed by any
  * live instance and the call-back keeps its place and attempt count.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.ts';
 import type { Logger } from 'pino';
 import type { Call, DialResult, Telephony } from '../telephony/port.ts';
 import { isHangup } from '../telephony/errors.ts';
@@ -62,7 +62,7 @@ export interface CallbackDialerOptions {
   agentContact(agentId: string): Promise<string | undefined>;
   hoursFor?: (queueId: string) => BusinessHours | undefined;
   /** A dedicated connection for the wake-up channel (pub/sub); without it, timers and the safety tick only. */
-  subscriber?: Redis;
+  subscriber?: RedisClient;
 }
 
 const CLAIM_BATCH = 20;

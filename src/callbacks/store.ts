@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.ts';
 import { callbackKeys, luaKeyFunctions, type CallbackKeys } from './keys.ts';
 import { CallbackError, type CallbackEvent, type CallbackRecord, type CallbackStats, type CallbackStatus } from './model.ts';
 
@@ -102,7 +102,7 @@ export class CallbackStore {
   private readonly scripts: Record<ScriptName, ScriptCaller>;
 
   constructor(
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     prefix: string,
     private readonly retentionMs: number,
   ) {

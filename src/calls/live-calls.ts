@@ -25,9 +25,11 @@
  * Hang-up: a call of this instance is hung up here. Otherwise the live
  * instance whose snapshot lists it is sent a message on its channel; PUBLISH
  * answers how many subscribers got it, so a listed call whose owner has no
- * subscriber (dying) is "not found". The owner hangs up through the engine.
+ * subscriber (dying) is "not found" (on Redis Cluster PUBLISH counts only the
+ * subscribers of one node, so there a listed owner is always sent the
+ * request). The owner hangs up through the engine.
  */
-import type { Redis } from 'ioredis';
+import { publishCountIsGlobal, type RedisClient } from '../util/redis-client.ts';
 import type { Logger } from 'pino';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
@@ -65,9 +67,9 @@ const HangupRequest = Type.Object({ callId: Type.String({ minLength: 1 }), by: T
 
 export interface LiveCallsOptions {
   /** Command connection. */
-  redis: Redis;
+  redis: RedisClient;
   /** A connection of its own for the hang-up channel (subscriber mode); closed by stop(). */
-  subscriber: Redis;
+  subscriber: RedisClient;
   config: LiveCallsConfig;
   instanceId: string;
   calls: LocalCalls;
@@ -180,8 +182,10 @@ export class LiveCalls implements LiveCallsApi {
     });
     if (owner === undefined) return { outcome: 'not-found' };
     const request = JSON.stringify({ callId, ...(by ? { by } : {}) });
-    const receivers = await this.options.redis.publish(this.keys.hangupChannel(owner), request);
-    if (receivers === 0) {
+    const { redis } = this.options;
+    const receivers = await redis.publish(this.keys.hangupChannel(owner), request);
+    // On a Cluster the count covers only the node that ran PUBLISH: zero there says nothing about the owner.
+    if (receivers === 0 && publishCountIsGlobal(redis)) {
       this.log.warn({ callId, instance: owner }, 'the instance listing the call is not listening for hang-ups');
       return { outcome: 'not-found' };
     }

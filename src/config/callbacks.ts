@@ -5,10 +5,14 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { ConfigError, envBool, envInt, envString, type Env } from './api.ts';
+import { hashTagOf } from '../util/redis-client.ts';
 
 export const CallbacksConfigSchema = Type.Object(
   {
-    /** Redis key prefix; keep the hash tag of the ACD's prefix so scripts of both stay in one Cluster slot. */
+    /**
+     * Redis key prefix with a Cluster hash tag (each call-back script's keys share its slot). Defaults to the ACD's
+     * prefix, so call-backs live next to the queues they feed (same slot, same shard).
+     */
     keyPrefix: Type.String({ minLength: 1, pattern: '^[^\\s]+$' }),
     /** Caller id presented to customers when they are called back (E.164 or a trunk number). */
     callerId: Type.Optional(Type.String({ minLength: 1 })),
@@ -82,6 +86,10 @@ export function loadCallbacksConfig(env: Env): CallbacksConfig {
   if (!Value.Check(CallbacksConfigSchema, config)) {
     const first = [...Value.Errors(CallbacksConfigSchema, config)][0];
     throw new ConfigError(`CALLBACK_* (${first?.path ?? '/'})`, first?.message ?? 'invalid');
+  }
+  // Each call-back script touches several keys of the prefix: they must share one Cluster slot.
+  if (hashTagOf(config.keyPrefix) === undefined) {
+    throw new ConfigError('CALLBACK_KEY_PREFIX', `"${config.keyPrefix}" must contain a Redis Cluster hash tag such as {main} (e.g. ivr:{main}:; the default is ACD_KEY_PREFIX), so that each call-back operation's keys share one slot`);
   }
   if (!validTimeZone(config.timeZone)) throw new ConfigError('CALLBACK_TIME_ZONE', `unknown time zone ${config.timeZone}`);
   return config;

@@ -17,6 +17,7 @@ import { loadAcdConfig, type AcdConfig } from './acd.ts';
 import { loadCallbacksConfig, type CallbacksConfig } from './callbacks.ts';
 import { loadTelephonyConfig, type TelephonyConfig } from './telephony.ts';
 import { loadLiveCallsConfig, type LiveCallsConfig } from '../calls/config.ts';
+import { hashTagOf } from '../util/redis-client.ts';
 
 export { ConfigError, type Env };
 
@@ -33,12 +34,19 @@ export const ServiceConfigSchema = Type.Object(
 );
 export type ServiceConfig = Static<typeof ServiceConfigSchema>;
 
+const HostPort = Type.Object({ host: Type.String({ minLength: 1 }), port: Type.Integer({ minimum: 1, maximum: 65535 }) }, { additionalProperties: false });
+
 export const RedisConfigSchema = Type.Object(
   {
-    /** redis://[:password@]host:port[/db] (ignored when sentinels are given, except for the password and db). */
+    /**
+     * redis[s]://[[user]:password@]host:port[/db]. With sentinels, only the user, password, db and TLS (rediss:) are used;
+     * with cluster nodes, only the user, password and TLS (a Cluster has db 0 only).
+     */
     url: Type.String({ pattern: '^rediss?://' }),
     /** Sentinel addresses; when given, the master named `sentinelName` is used and followed on fail-over. */
-    sentinels: Type.Array(Type.Object({ host: Type.String({ minLength: 1 }), port: Type.Integer({ minimum: 1, maximum: 65535 }) }, { additionalProperties: false })),
+    sentinels: Type.Array(HostPort),
+    /** Redis Cluster seed nodes; when given, the service runs on the Cluster (every key prefix carries a hash tag). */
+    clusterNodes: Type.Array(HostPort),
     sentinelName: Type.String({ minLength: 1 }),
     sentinelPassword: Type.Optional(Type.String({ minLength: 1 })),
   },
@@ -93,16 +101,21 @@ function check<T>(schema: Parameters<typeof Value.Check>[0], value: T, section: 
   return value;
 }
 
-function parseSentinels(raw: string): RedisConfig['sentinels'] {
-  return raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-    .map((entry) => {
-      const m = /^([^:\s]+):(\d{1,5})$/.exec(entry);
-      if (!m) throw new ConfigError('REDIS_SENTINELS', `"${entry}" must be host:port`);
-      return { host: m[1]!, port: Number(m[2]) };
-    });
+function parseUrl(url: string): URL {
+  try {
+    return new URL(url);
+  } catch {
+    throw new ConfigError('REDIS_URL', 'is not a valid redis:// or rediss:// URL');
+  }
+}
+
+/** "host:port, host:port" of variable `name` (REDIS_SENTINELS, REDIS_CLUSTER_NODES). */
+function parseHostPorts(env: Env, name: string): Array<{ host: string; port: number }> {
+  return list(env, name).map((entry) => {
+    const m = /^([^:\s]+):(\d{1,5})$/.exec(entry);
+    if (!m) throw new ConfigError(name, `"${entry}" must be host:port`);
+    return { host: m[1]!, port: Number(m[2]) };
+  });
 }
 
 function list(env: Env, name: string): string[] {
@@ -128,22 +141,37 @@ export function loadServiceConfig(env: Env): ServiceConfig {
 
 export function loadRedisConfig(env: Env): RedisConfig {
   const sentinelPassword = envString(env, 'REDIS_SENTINEL_PASSWORD', '');
-  return check(
+  const config = check(
     RedisConfigSchema,
     {
       url: envString(env, 'REDIS_URL', 'redis://127.0.0.1:6379'),
-      sentinels: parseSentinels(env.REDIS_SENTINELS ?? ''),
+      sentinels: parseHostPorts(env, 'REDIS_SENTINELS'),
+      clusterNodes: parseHostPorts(env, 'REDIS_CLUSTER_NODES'),
       sentinelName: envString(env, 'REDIS_SENTINEL_NAME', 'mymaster'),
       ...(sentinelPassword ? { sentinelPassword } : {}),
     },
     'redis',
-    { url: 'REDIS_URL', sentinels: 'REDIS_SENTINELS', sentinelName: 'REDIS_SENTINEL_NAME', sentinelPassword: 'REDIS_SENTINEL_PASSWORD' },
+    {
+      url: 'REDIS_URL',
+      sentinels: 'REDIS_SENTINELS',
+      clusterNodes: 'REDIS_CLUSTER_NODES',
+      sentinelName: 'REDIS_SENTINEL_NAME',
+      sentinelPassword: 'REDIS_SENTINEL_PASSWORD',
+    },
   );
+  if (config.clusterNodes.length > 0) {
+    if (config.sentinels.length > 0) {
+      throw new ConfigError('REDIS_CLUSTER_NODES', 'cannot be combined with REDIS_SENTINELS: set one of them (a Redis Cluster fails over by itself)');
+    }
+    const db = parseUrl(config.url).pathname.slice(1);
+    if (db !== '' && db !== '0') throw new ConfigError('REDIS_URL', `selects database ${db}, but a Redis Cluster (REDIS_CLUSTER_NODES) has database 0 only`);
+  }
+  return config;
 }
 
 export function loadFlowsConfig(env: Env, cwd = process.cwd()): FlowsConfig {
   const dir = resolve(cwd, envString(env, 'FLOWS_DIR', 'ivr-flows'));
-  return check(
+  const config = check(
     FlowsConfigSchema,
     {
       dir,
@@ -168,6 +196,11 @@ export function loadFlowsConfig(env: Env, cwd = process.cwd()): FlowsConfig {
       transferAllow: 'TRANSFER_ALLOW',
     },
   );
+  // The flow store's scripts touch several keys of the prefix (index, meta, versions, routes): one Cluster slot.
+  if (hashTagOf(config.keyPrefix) === undefined) {
+    throw new ConfigError('FLOWS_KEY_PREFIX', `"${config.keyPrefix}" must contain a Redis Cluster hash tag such as {flows} (e.g. ivr:{flows}:), so that each flow operation's keys share one slot`);
+  }
+  return config;
 }
 
 /** Every section; throws ConfigError (or a section's own config error) naming the variable at fault. */

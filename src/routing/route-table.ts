@@ -4,7 +4,7 @@
  * "*" is the default route for numbers with no route of their own.
  */
 import { readFile } from 'node:fs/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.ts';
 import type { Logger } from 'pino';
 import { flowKeys, type FlowKeys } from '../flows/store/keys.ts';
 import { defineFlowScripts } from '../flows/store/scripts.ts';
@@ -39,7 +39,7 @@ export class RouteTable {
   private readonly keys: FlowKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = flowKeys(prefix);

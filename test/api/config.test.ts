@@ -45,7 +45,7 @@ describe('service configuration', () => {
     const c = loadConfig({}, '/srv/ivr');
     expect(c.service.telephonyDriver).toBe('sim');
     expect(c.telephony).toBeUndefined();
-    expect(c.redis).toEqual({ url: 'redis://127.0.0.1:6379', sentinels: [], sentinelName: 'mymaster' });
+    expect(c.redis).toEqual({ url: 'redis://127.0.0.1:6379', sentinels: [], clusterNodes: [], sentinelName: 'mymaster' });
     expect(c.flows).toMatchObject({ dir: '/srv/ivr/ivr-flows', routesFile: '/srv/ivr/ivr-flows/routes.json', watch: true, keyPrefix: 'ivr:{flows}:' });
   });
 

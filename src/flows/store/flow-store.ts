@@ -9,7 +9,7 @@
  *   instance's FlowRegistry serves the same published version.
  * Every change is one Lua script (scripts/*.lua): one round trip, atomic.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../util/redis-client.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { FlowDocument } from '../flow-schema.ts';
 import type { FlowIssue } from '../node-definition.ts';
@@ -66,7 +66,7 @@ interface StoredRecord {
 }
 
 export interface FlowStoreOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** Service-wide key prefix, e.g. "ivr:". */
   prefix: string;
   clock: Clock;
@@ -78,7 +78,7 @@ function num(v: string | undefined): number | undefined {
 
 export class FlowStore {
   readonly keys: FlowKeys;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly clock: Clock;
 
   constructor(options: FlowStoreOptions) {

@@ -7,7 +7,7 @@
  * The engine gets a FlowDocument per call, so a call in progress keeps the
  * version it started with whatever is published meanwhile.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../util/redis-client.ts';
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from '../../util/clock.ts';
 import type { FlowDocument } from '../flow-schema.ts';
@@ -29,7 +29,7 @@ export interface RegistryChange {
 export interface FlowRegistryOptions {
   store: FlowStore;
   /** A connection of its own (subscribe mode), e.g. redis.duplicate(). The registry quits it on stop(). */
-  subscriber: Redis;
+  subscriber: RedisClient;
   clock: Clock;
   logger: Logger;
   /** Full reload period (fallback for lost messages). 0 disables. Default 30 s. */

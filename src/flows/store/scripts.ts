@@ -3,7 +3,8 @@
  * each) onto an ioredis client once, as named commands.
  */
 import { readFileSync } from 'node:fs';
-import type { Redis, Result } from 'ioredis';
+import type { Result } from 'ioredis';
+import type { RedisClient } from '../../util/redis-client.ts';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -29,9 +30,9 @@ const scripts = [
   ['ivrFlowSetRoute', 'setRoute-3.lua', 3],
 ] as const;
 
-const loaded = new WeakSet<Redis>();
+const loaded = new WeakSet<RedisClient>();
 
-export function defineFlowScripts(redis: Redis): void {
+export function defineFlowScripts(redis: RedisClient): void {
   if (loaded.has(redis)) return;
   for (const [name, file, numberOfKeys] of scripts) {
     const lua = readFileSync(new URL(`./scripts/${file}`, import.meta.url), 'utf8');

@@ -6,7 +6,7 @@
  * FreeSWITCH endpoint + INVITE (createUAC) + modify with the answer.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../util/redis-client.ts';
 import type { Logger } from 'pino';
 import type { Clock } from '../../util/clock.ts';
 import type { CallInfo, DialFailureReason, DialRequest, DialResult, IncomingCallHandler, Telephony } from '../port.ts';
@@ -30,7 +30,7 @@ export interface DriverSettings {
 export interface DriverDeps {
   signaling: SignalingStack;
   media: MediaConnector;
-  redis: Redis;
+  redis: RedisClient;
   logger: Logger;
   clock: Clock;
   /** Is a flow routed to this dialed number? (the routing table, from the composition root) */

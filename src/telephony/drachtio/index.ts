@@ -2,7 +2,7 @@
  * Builds the drachtio + FreeSWITCH driver from its configuration section.
  * The composition root calls this once; `start()` has already been called.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../util/redis-client.ts';
 import type { Logger } from 'pino';
 import Srf from 'drachtio-srf';
 import type { TelephonyConfig } from '../../config/telephony.ts';
@@ -15,7 +15,7 @@ export { DrachtioTelephony } from './driver.ts';
 export type { Registration } from './registrar.ts';
 
 export interface DrachtioTelephonyDeps {
-  redis: Redis;
+  redis: RedisClient;
   logger: Logger;
   clock: Clock;
   /** Is a flow routed to this dialed number (DID)? Unknown numbers get 404. */

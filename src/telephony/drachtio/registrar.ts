@@ -12,7 +12,7 @@
  * configured static URI.
  */
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../util/redis-client.ts';
 import type { Logger } from 'pino';
 import Srf from 'drachtio-srf';
 import type { Clock } from '../../util/clock.ts';
@@ -88,7 +88,7 @@ export function userOf(headerValue: string | undefined): string | undefined {
   return m ? decodeURIComponent(m[1]!) : undefined;
 }
 
-type RegistrarRedis = Redis & {
+type RegistrarRedis = RedisClient & {
   ivrSipUnregister(key: string, contact: string): Promise<number>;
 };
 
@@ -101,7 +101,7 @@ export class Registrar implements AgentContactResolver {
 
   constructor(
     private readonly settings: RegistrarSettings,
-    redis: Redis,
+    redis: RedisClient,
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {

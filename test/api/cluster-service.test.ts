@@ -1,0 +1,154 @@
+/**
+ * The whole service on Redis Cluster (REDIS_CLUSTER_NODES): a one-node
+ * cluster started for this file, the service started as `npm start` would
+ * (startService, TELEPHONY_DRIVER=sim), then over real HTTP: readiness, a
+ * flow published and routed, a simulated call queued and answered by an
+ * agent, queue statistics. Redis in cluster mode refuses any script, MULTI
+ * or multi-key command spanning slots, so this run proves that every
+ * operation of the flow store, routing, ACD, call-backs and live calls
+ * stays in the slot of its prefix's hash tag.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.ts';
+import { startService, type Running } from '../../src/main.ts';
+import { VirtualClock } from '../../src/util/virtual-clock.ts';
+import type { SimCall } from '../../src/telephony/sim/sim-call.ts';
+import type { PrivateRedis } from '../support/redis-server.ts';
+import { startRedisCluster } from '../support/redis-cluster.ts';
+import { removeDir, tempFlowsDir, TOKENS } from './harness.ts';
+
+const salesFlow = {
+  id: 'sales',
+  name: 'Sales line',
+  defaultLanguage: 'en',
+  start: 'hello',
+  nodes: {
+    hello: { type: 'play', prompt: 'Welcome to sales', next: 'wait' },
+    wait: { type: 'queue', queue: 'sales', next: 'bye', noagents: 'sorry' },
+    sorry: { type: 'play', prompt: 'Nobody is there', next: 'bye' },
+    bye: { type: 'hangup' },
+  },
+};
+
+describe('the service on Redis Cluster', () => {
+  let cluster: PrivateRedis;
+  let running: Running;
+  let dir: string;
+  let probe: Redis;
+  const clock = new VirtualClock(Date.UTC(2026, 0, 5, 9, 0, 0));
+
+  const api = async (path: string, init: { method?: string; body?: unknown } = {}) => {
+    const res = await fetch(`${running.apiUrl}${path}`, {
+      method: init.method ?? 'GET',
+      headers: { authorization: `Bearer ${TOKENS.admin}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as unknown };
+  };
+
+  /**
+   * Lets the call run (prompts, ringing and the ACD take virtual time) until `done` holds. A PING to the
+   * cluster between steps lets Redis replies already on their way land before virtual time moves on.
+   */
+  const runUntil = async (done: () => boolean | Promise<boolean>, what: string) => {
+    for (let i = 0; i < 300; i++) {
+      if (await done()) return;
+      await probe.ping();
+      await clock.advance(250);
+    }
+    throw new Error(`never happened: ${what}`);
+  };
+
+  beforeAll(async () => {
+    cluster = await startRedisCluster('service-cluster');
+    probe = new Redis(cluster.port, '127.0.0.1');
+    dir = tempFlowsDir();
+    writeFileSync(join(dir, 'routes.json'), JSON.stringify({ routes: {} }));
+    const config = loadConfig(
+      {
+        TELEPHONY_DRIVER: 'sim',
+        REDIS_URL: 'redis://127.0.0.1:1',
+        REDIS_CLUSTER_NODES: `127.0.0.1:${cluster.port}`,
+        API_HOST: '127.0.0.1',
+        API_PORT: '0',
+        API_TOKENS: `ops:admin:${TOKENS.admin}`,
+        FLOWS_DIR: dir,
+        FLOWS_WATCH: 'false',
+        FLOWS_RESYNC_MS: '0',
+        FLOWS_WRITE_BACK: 'false',
+        // The shipped defaults: ivr:{flows}: for flows and routing, ivr:{main}: for the ACD, call-backs and live calls.
+        ACD_QUEUES_FILE: join(dir, 'acd', 'none.json'),
+        ACD_AGENTS_FILE: join(dir, 'acd', 'none.json'),
+        INSTANCE_ID: 'cluster-test',
+      },
+      dir,
+    );
+    running = await startService(config, pino({ level: 'silent' }), clock);
+  });
+  afterAll(async () => {
+    await running?.stop('test');
+    probe?.disconnect();
+    if (dir) removeDir(dir);
+    await cluster?.stop();
+  });
+
+  it('is ready, routes a call through a published flow to an agent, and counts it', async () => {
+    expect(await api('/ready')).toMatchObject({ status: 200, body: { ready: true } });
+
+    expect((await api('/queues/sales', { method: 'PUT', body: { name: 'Sales', wrapUpSeconds: 5 } })).status).toBe(201);
+    expect((await api('/agents/ann', { method: 'PUT', body: { name: 'Ann', uri: 'sip:1001@agents.test', queues: [{ queue: 'sales' }] } })).status).toBe(201);
+    expect((await api('/agents/ann/login', { method: 'POST' })).body).toMatchObject({ state: 'available' });
+
+    const live = new Promise<void>((resolve) => {
+      const off = running.registry.onChange((c) => {
+        if (c.flowId === 'sales' && c.version === 1) {
+          off();
+          resolve();
+        }
+      });
+    });
+    expect((await api('/flows/sales?publish=true', { method: 'PUT', body: salesFlow })).status).toBe(201);
+    await live;
+    expect((await api('/routes/200', { method: 'PUT', body: { flowId: 'sales' } })).status).toBe(200);
+
+    const sim = running.sim!;
+    sim.endpoint('sip:1001@agents.test', { answerAfterMs: 2_000, onScriptEnd: 'wait' });
+    const { call, party } = sim.incoming({ from: '+48600100200', to: '200', onScriptEnd: 'wait' });
+    let agentCall: SimCall | undefined;
+    await runUntil(() => {
+      const answered = sim.dials.find((d) => d.outcome === 'answered');
+      agentCall = answered?.callId ? sim.call(answered.callId) : undefined;
+      return agentCall !== undefined;
+    }, 'the agent answered');
+    expect(call.heard.map((h) => h.text).join('|')).toContain('Welcome to sales');
+    expect(sim.dials[0]).toMatchObject({ outcome: 'answered' });
+    await runUntil(async () => ((await api('/agents/ann/state')).body as { state?: string }).state === 'on-call', 'the agent is on the call');
+
+    // The live-calls board (one MULTI per snapshot) shows the call in its queue.
+    await running.liveCalls.flush();
+    const calls = (await api('/calls')).body as { calls: Array<{ to: string; flowId: string; queueId?: string }> };
+    expect(calls.calls).toEqual([expect.objectContaining({ to: '200', flowId: 'sales', queueId: 'sales' })]);
+
+    party.hangup();
+    await runUntil(() => call.isEnded && agentCall!.isEnded, 'both legs ended');
+    await runUntil(async () => ((await api('/agents/ann/state')).body as { state?: string }).state !== 'on-call', 'the agent is off the call');
+
+    const stats = await api('/queues/sales/stats');
+    expect(stats).toMatchObject({ status: 200, body: { queueId: 'sales', waiting: 0, today: expect.objectContaining({ offered: 1, answered: 1 }) } });
+  });
+
+  it('keeps every key of the service in the slot of one of its prefixes', async () => {
+    const slots = new Set<number>();
+    for (const tag of ['flows', 'main']) slots.add(Number(await probe.call('CLUSTER', 'KEYSLOT', `{${tag}}`)));
+    let inSlots = 0;
+    for (const slot of slots) inSlots += Number(await probe.call('CLUSTER', 'COUNTKEYSINSLOT', String(slot)));
+    const total = await probe.dbsize();
+    expect(total).toBeGreaterThan(0);
+    expect(inSlots).toBe(total);
+  });
+});
