@@ -260,6 +260,7 @@ export class AcdQueueService implements QueueService {
       throw err;
     }
     log.info({ agentId, entryId: a.entryId }, 'agent answered');
+    req.onAgent?.(agentId);
     const whisper =
       req.whisper ?? (cfg.whisper !== undefined ? configuredWhisper(cfg.whisper, req.language, req.data) : defaultWhisper(req.language, cfg.name, req.data));
     try {
@@ -275,6 +276,7 @@ export class AcdQueueService implements QueueService {
     if (agentCall.ended.aborted) {
       // Not an answer: the same entry waits again at its place, the agent counts a miss.
       await acd.requeueAfterWhisper(a.entryId, agentId);
+      req.onAgent?.(undefined);
       log.info({ agentId }, 'agent hung up during the whisper; caller back in the queue at the same place');
       return { retry: true };
     }

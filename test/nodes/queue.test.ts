@@ -26,7 +26,7 @@ interface World {
   sim: SimTelephony;
   acd: AcdService;
   redis: Redis;
-  run(flow: FlowDocument, options?: { services?: Partial<EngineServices>; language?: string; skipValidation?: boolean }): { caller: SimCall; done: Promise<CallResult> };
+  run(flow: FlowDocument, options?: { services?: Partial<EngineServices>; language?: string; skipValidation?: boolean }): { caller: SimCall; done: Promise<CallResult>; engine: FlowEngine };
 }
 
 const open: World[] = [];
@@ -86,7 +86,7 @@ async function world(q: QueueConfigInput, agents: Array<{ id: string; endpoint?:
         done = engine.handle(call, flow, options.language ? { language: options.language } : {});
       });
       const { call } = sim.incoming({ from: '+48600100200', to: '+48221234567', script: [], onScriptEnd: 'wait' });
-      return { caller: call, done };
+      return { caller: call, done, engine };
     },
   };
   open.push(w);
@@ -141,10 +141,12 @@ const agentCall = (w: World, i = 0): SimCall => {
 describe('queue node', () => {
   it('connects the caller to an agent after a whisper; when the agent hangs up, the agent goes to wrap-up and the flow continues at next', async () => {
     const w = await world(queue('support', { wrapUpSeconds: 15 }), [{ id: 'a1' }]);
-    const { caller, done } = w.run({ ...flow({ data: { account: '{{vars.account}}' } }), variables: { account: '12345' } });
+    const { caller, done, engine } = w.run({ ...flow({ data: { account: '{{vars.account}}' } }), variables: { account: '12345' } });
     await until(() => w.sim.dials.length === 1, 'agent dialed');
     expect(w.sim.dials[0]).toMatchObject({ to: 'sip:a1@agents.test', callerId: '+48600100200' });
     await runUntil(w, () => caller.bridgedTo !== null, 'bridged');
+    // live-call views show who the caller is talking to while the call lasts
+    expect(engine.activeCalls()).toEqual([expect.objectContaining({ queueId: 'support', agentId: 'a1' })]);
     const agent = agentCall(w);
     expect(heard(agent)[0]).toBe('tts[pl]: Połączenie z kolejki SUPPORT. account: 12345.');
     expect(caller.events.some((e) => e.kind === 'moh-start')).toBe(true);

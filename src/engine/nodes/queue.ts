@@ -55,6 +55,9 @@ export const runQueue: NodeHandler<QueueNode> = async (node, ctx) => {
     ...(maxWaitSeconds !== undefined ? { maxWaitSeconds } : {}),
     signal: ctx.signal,
     log: ctx.log,
+    onAgent: (agentId) => {
+      ctx.state.queue = agentId === undefined ? { queueId: node.queue } : { queueId: node.queue, agentId };
+    },
   });
   } catch (err) {
     if (isHangup(err)) throw err;

@@ -26,6 +26,12 @@ export interface QueueRequest {
   maxWaitSeconds?: number;
   signal: AbortSignal;
   log: Logger;
+  /**
+   * Told who the caller is with: the agent's id once it answered (before the
+   * whisper), undefined when the caller goes back to waiting. Live-call views
+   * show it while the call lasts.
+   */
+  onAgent?: (agentId: string | undefined) => void;
 }
 
 export type QueueOutcome =
