@@ -93,7 +93,7 @@ export function acdApi(acd: AcdService): AcdApi {
       const [cfg, st] = await Promise.all([acd.getAgent(id), acd.store.agentState(id)]);
       if (!cfg) return undefined;
       const s = await acd.agentStats(id);
-      return { agentId: id, ...(st ? { state: st.state } : {}), today: figures(s.today) };
+      return { agentId: id, ...(st ? { state: st.state } : {}), today: figures(s.today), last15Minutes: figures(s.last15Minutes) };
     },
   };
 }

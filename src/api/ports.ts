@@ -105,6 +105,7 @@ export interface AgentStatsView {
   agentId: string;
   state?: AgentState;
   today: PeriodFigures;
+  last15Minutes: PeriodFigures;
 }
 
 /** Queue and agent configuration, agent state control, statistics (the ACD). */

@@ -61,7 +61,7 @@ describe('queues, agents and call-backs', () => {
 
     const states = (await svc.fetch('/agent-states', { token: TOKENS.supervisor })).body as { agents: Array<{ agentId: string; state: string }> };
     expect(states.agents).toEqual([expect.objectContaining({ agentId: 'a1001', state: 'available' })]);
-    expect((await svc.fetch('/agents/a1001/stats', self)).body).toMatchObject({ agentId: 'a1001', state: 'available' });
+    expect((await svc.fetch('/agents/a1001/stats', self)).body).toMatchObject({ agentId: 'a1001', state: 'available', today: { answered: 0 }, last15Minutes: { answered: 0 } });
 
     expect((await svc.fetch('/agents/a1001/logout', { method: 'POST', ...self })).body).toMatchObject({ state: 'offline' });
     expect((await svc.fetch('/agents/nosuch/login', { method: 'POST' })).status).toBe(404);

@@ -22,7 +22,8 @@ const AgentLive = Closed({
   queueId: Type.Optional(Type.String()),
   callId: Type.Optional(Type.String()),
 });
-const AgentStats = Closed({ agentId: Type.String(), state: Type.Optional(State), today: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()])) });
+const Figures = Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()]));
+const AgentStats = Closed({ agentId: Type.String(), state: Type.Optional(State), today: Figures, last15Minutes: Figures });
 const PauseBody = Closed({ reason: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,31}$', description: 'Why: break, lunch, training… (an identifier)' }) });
 const ExtendBody = Closed({ seconds: Type.Integer({ minimum: 1, maximum: 3600 }) });
 
@@ -92,7 +93,7 @@ export const agentRoutes: FastifyPluginAsync<{ acd: AcdApi | undefined }> = asyn
 
   app.get<{ Params: Static<typeof Params> }>('/agents/:agentId/stats', {
     config: { access: 'agent-self' },
-    schema: { tags: ['agents'], summary: 'An agent’s statistics today', params: Params, response: { 200: AgentStats, ...errs(404) } },
+    schema: { tags: ['agents'], summary: 'An agent’s statistics: today and the last 15 minutes', params: Params, response: { 200: AgentStats, ...errs(404) } },
   }, async (request) => {
     const s = await need().agentStats(request.params.agentId);
     if (!s) throw notFound(`agent ${request.params.agentId}`);
