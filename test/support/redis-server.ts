@@ -48,11 +48,18 @@ export async function startRedisServer(name: string, extraArgs: (dir: string) =>
     child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
     child.once('error', (err) => reject(new Error(`cannot start redis-server (is it installed?): ${err.message}`)));
   });
+  // A process that ends without stop() (a crash, process.exit) must not leave the server running.
+  const killOnExit = (): void => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', killOnExit);
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
     dir,
     stop: async () => {
+      process.off('exit', killOnExit);
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         await new Promise((r) => child.once('exit', r));
