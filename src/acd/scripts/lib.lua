@@ -83,14 +83,29 @@ local function flush_stats()
   stat_keys, stat_pending = {}, {}
 end
 
+-- Counter key names of a queue or an agent for the current day and minute,
+-- remembered per id (a pure cache: rebuilt when the prefix, day or minute
+-- differs; it outlives a call in the function library).
+local qctr_keys, actr_keys = {}, {}
+local function ctr_keys(cache, id, day, dayKey, minuteKey)
+  local c = cache[id]
+  if not c or c.p ~= P or c.day ~= day or c.minute ~= MINUTE then
+    c = { p = P, day = day, minute = MINUTE, dk = dayKey(id, day), mk = minuteKey(id, MINUTE) }
+    cache[id] = c
+  end
+  return c
+end
+
 local function qstat(qid, qday, field, by)
-  bump(K_queueDay(qid, qday), field, by, DAY_TTL)
-  bump(K_queueMinute(qid, MINUTE), field, by, MINUTE_TTL)
+  local c = ctr_keys(qctr_keys, qid, qday, K_queueDay, K_queueMinute)
+  bump(c.dk, field, by, DAY_TTL)
+  bump(c.mk, field, by, MINUTE_TTL)
 end
 
 local function astat(aid, field, by)
-  bump(K_agentDay(aid, ADAY), field, by, DAY_TTL)
-  bump(K_agentMinute(aid, MINUTE), field, by, MINUTE_TTL)
+  local c = ctr_keys(actr_keys, aid, ADAY, K_agentDay, K_agentMinute)
+  bump(c.dk, field, by, DAY_TTL)
+  bump(c.mk, field, by, MINUTE_TTL)
 end
 
 -- Decoded JSON (queue configs, skills) and parsed skill profiles by their
@@ -168,10 +183,10 @@ local function agent(aid)
   local a = agent_cache[aid]
   if a then return a end
   local v = redis.call('HMGET', K_agent(aid), unpack(AGENT_FIELDS))
-  a = { exists = v[1] ~= false }
-  for i, f in ipairs(AGENT_FIELDS) do
-    if v[i] then a[f] = v[i] end
-  end
+  -- one constructor (the table is sized once) rather than a field at a time; absent fields stay nil
+  a = { exists = v[1] ~= false, state = v[1] or nil, since = v[2] or nil, acwQueue = v[3] or nil, acwDay = v[4] or nil,
+    skills = v[5] or nil, skipUntil = v[6] or nil, entry = v[7] or nil, availSince = v[8] or nil, missed = v[9] or nil,
+    wrapUntil = v[10] or nil }
   agent_cache[aid] = a
   return a
 end
