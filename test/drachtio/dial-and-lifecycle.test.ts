@@ -169,6 +169,7 @@ describe('connections and readiness', () => {
     expect(media.attempts).toBe(1);
     await clock.advance(3000); // connect timeout
     expect((await driver.health()).detail.freeswitch).toBe('disconnected');
+    expect(media.abandoned).toBe(1); // the hung attempt is given up, not left to connect later beside the next one
     media.mode = 'fail';
     await clock.advance(500); // 1st back-off
     expect(media.attempts).toBe(2);

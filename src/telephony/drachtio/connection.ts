@@ -6,8 +6,9 @@
  * it report an authentication error about every 250 ms forever, so after an
  * authentication failure we disconnect and try again on our own back-off.
  * FreeSWITCH: one fsmrf connect attempt at a time, bounded by a timeout (a
- * wrong event-socket password never settles); a lost connection is replaced
- * by a fresh one after back-off.
+ * wrong event-socket password never settles) after which the attempt is
+ * aborted, so it cannot connect later beside the next one; a lost connection
+ * is replaced by a fresh one after back-off.
  */
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from '../../util/clock.ts';
@@ -106,6 +107,8 @@ export class MediaSupervisor {
   private failures = 0;
   private retry: TimerHandle | undefined;
   private attemptSeq = 0;
+  /** The attempt in flight, aborted when the supervisor stops. */
+  private pending: AbortController | undefined;
 
   constructor(
     private readonly connector: MediaConnector,
@@ -124,6 +127,8 @@ export class MediaSupervisor {
     this.state = 'stopped';
     this.retry?.cancel();
     this.retry = undefined;
+    this.pending?.abort();
+    this.pending = undefined;
     this.current?.disconnect();
     this.current = null;
   }
@@ -132,15 +137,20 @@ export class MediaSupervisor {
     if (this.state === 'stopped') return;
     this.state = 'connecting';
     const seq = ++this.attemptSeq;
+    // One attempt at a time: a timed-out attempt is aborted (it must not connect later beside the next one).
+    const ctl = new AbortController();
+    this.pending = ctl;
     let timedOut = false;
     const timeout = this.clock.setTimer(this.connectTimeoutMs, () => {
       timedOut = true;
+      ctl.abort();
       this.failed(new Error(`no answer from FreeSWITCH within ${this.connectTimeoutMs} ms (wrong event-socket password?)`));
     });
     // Not clock.external(): a hung attempt (wrong password) must not freeze a virtual clock.
-    this.connector.connect().then(
+    this.connector.connect(ctl.signal).then(
       (ms) => {
         timeout.cancel();
+        if (this.pending === ctl) this.pending = undefined;
         if (timedOut || seq !== this.attemptSeq || this.state === 'stopped') {
           ms.disconnect();
           return;
@@ -149,6 +159,7 @@ export class MediaSupervisor {
       },
       (err: unknown) => {
         timeout.cancel();
+        if (this.pending === ctl) this.pending = undefined;
         if (timedOut || seq !== this.attemptSeq) return;
         this.failed(err instanceof Error ? err : new Error(String(err)));
       },

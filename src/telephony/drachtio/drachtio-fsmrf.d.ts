@@ -63,3 +63,50 @@ declare module 'drachtio-fsmrf' {
 
   export = Mrf;
 }
+
+/**
+ * The MediaServer class itself (not exported by the package's main module):
+ * fsmrf-adapter.ts builds one over its own event-socket connection so that a
+ * failed or abandoned attempt can be closed (Mrf#connect hides the connection).
+ */
+declare module 'drachtio-fsmrf/lib/mediaserver.js' {
+  import type { EventEmitter } from 'node:events';
+  import type Mrf from 'drachtio-fsmrf';
+  import type esl from 'drachtio-modesl';
+
+  class MediaServer extends EventEmitter implements Mrf.MediaServer {
+    constructor(conn: esl.Connection, mrf: Mrf, listenAddress: string, listenPort: number, advertisedAddress?: string, advertisedPort?: number, profile?: string);
+    connectCaller(req: object, res: object, opts?: object): ReturnType<Mrf.MediaServer['connectCaller']>;
+    createEndpoint(opts?: object): ReturnType<Mrf.MediaServer['createEndpoint']>;
+    disconnect(): void;
+    on(event: 'end', listener: () => void): this;
+    on(event: 'error', listener: (err: Error) => void): this;
+    on(event: 'ready', listener: () => void): this;
+    once(event: 'ready', listener: () => void): this;
+    once(event: 'error', listener: (err: Error) => void): this;
+  }
+  export = MediaServer;
+}
+
+/** The part of drachtio-modesl 1.3 we use: an inbound event-socket connection (CommonJS: default import). */
+declare module 'drachtio-modesl' {
+  import { EventEmitter } from 'node:events';
+
+  namespace esl {
+    class Connection extends EventEmitter {
+      /** Connects and authenticates; `onReady` runs once authenticated. */
+      constructor(host: string, port: number, password: string, onReady: () => void);
+      /** Sends `exit` and closes the socket; also stops the reconnect loop (sets `closing`). */
+      disconnect(): void;
+      /**
+       * Internal but load-bearing: an inbound connection that loses its socket
+       * reconnects by itself (forever; never-connected ones without delay) unless
+       * `closing` is true. Set before a failed attempt's 'error' returns.
+       */
+      closing: boolean;
+      /** Internal: the pending reconnect timer, if any. */
+      reconnectVars: { retryTimer?: ReturnType<typeof setTimeout> | null };
+    }
+  }
+  export = esl;
+}

@@ -3,13 +3,17 @@
  * MediaServer / MediaEndpoint interfaces. The only place that calls fsmrf.
  *
  * fsmrf facts handled here (TELEPHONY-NOTES.md): `listenAddress` is always
- * given; `connect()` can hang on a wrong password (the supervisor times it
- * out); a MediaServer emits 'error' more than once (always listened to);
+ * given; a connection attempt can hang on a wrong password (the supervisor
+ * times it out and aborts it); drachtio-modesl's self-reconnecting inbound
+ * connection is closed when an attempt fails (see fsmrfConnector); a MediaServer emits 'error' more than once (always listened to);
  * results are ESL events with header strings (converted by the caller).
  */
 import type { Logger } from 'pino';
 import type Srf from 'drachtio-srf';
+import { createServer } from 'node:net';
 import Mrf from 'drachtio-fsmrf';
+import RawMediaServer from 'drachtio-fsmrf/lib/mediaserver.js';
+import esl from 'drachtio-modesl';
 import type { Clock } from '../../util/clock.ts';
 import { adaptDialog } from './srf-adapter.ts';
 import type { InboundRequest, MediaConnector, MediaEndpoint, MediaServer, ResponseSink } from './types.ts';
@@ -132,20 +136,88 @@ class FsmrfMediaServer implements MediaServer {
   }
 }
 
-export function fsmrfConnector(srf: Srf, fs: FreeswitchAddress, logger: Logger, clock: Clock): MediaConnector {
+/** What fsmrfConnector builds its attempts from (tests pass stand-ins for the event-socket connection). */
+export interface FsmrfParts {
+  connection: (host: string, port: number, password: string, onReady: () => void) => esl.Connection;
+  mediaServer: (conn: esl.Connection, mrf: Mrf, fs: FreeswitchAddress) => RawMediaServer;
+}
+
+const realParts: FsmrfParts = {
+  connection: (host, port, password, onReady) => new esl.Connection(host, port, password, onReady),
+  mediaServer: (conn, mrf, fs) => new RawMediaServer(conn, mrf, fs.listenAddress, fs.listenPort, fs.advertisedAddress, undefined, 'drachtio_mrf'),
+};
+
+/** Resolves when `port` can be listened on at `address` (0: any port, always). */
+function portFree(address: string, port: number): Promise<boolean> {
+  if (port === 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, address, () => probe.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Connects like Mrf#connect (event socket, then a MediaServer listening for
+ * FreeSWITCH's outbound connections), but keeps the event-socket connection in
+ * hand: drachtio-modesl reconnects a lost or refused inbound connection by
+ * itself, forever, so every failed Mrf#connect left a connection retrying in
+ * the background; when FreeSWITCH came up they all connected at once and each
+ * opened a MediaServer on FSMRF_LISTEN_PORT — the second crashed the process
+ * with EADDRINUSE (seen on a real FreeSWITCH started after the service). Here a
+ * failed or aborted attempt closes its connection before modesl can schedule a
+ * reconnect, and a taken listen port is an error of the attempt, not a crash.
+ */
+export function fsmrfConnector(srf: Srf, fs: FreeswitchAddress, logger: Logger, clock: Clock, parts: FsmrfParts = realParts): MediaConnector {
   const mrf = new Mrf(srf);
   return {
-    async connect() {
-      const ms = await mrf.connect({
-        address: fs.address,
-        port: fs.port,
-        secret: fs.secret,
-        listenAddress: fs.listenAddress,
-        listenPort: fs.listenPort,
-        ...(fs.advertisedAddress ? { advertisedAddress: fs.advertisedAddress } : {}),
-        profile: 'drachtio_mrf',
+    connect(signal) {
+      return new Promise<MediaServer>((resolve, reject) => {
+        let settled = false;
+        let raw: RawMediaServer | undefined;
+        const fail = (err: Error): void => {
+          if (settled) return;
+          settled = true;
+          signal.removeEventListener('abort', onAbort);
+          close();
+          reject(err);
+        };
+        const close = (): void => {
+          // `closing` first: modesl checks it right after emitting 'error', before it would reconnect.
+          conn.closing = true;
+          if (conn.reconnectVars.retryTimer) clearTimeout(conn.reconnectVars.retryTimer);
+          try {
+            if (raw) raw.disconnect();
+            else conn.disconnect();
+          } catch (err) {
+            logger.debug({ err }, 'closing an abandoned FreeSWITCH connection failed (already closed?)');
+          }
+        };
+        const onAbort = (): void => fail(new Error('FreeSWITCH connection attempt abandoned'));
+        const conn = parts.connection(fs.address, fs.port, fs.secret, () => {
+          if (settled) {
+            close(); // a late success of an attempt given up
+            return;
+          }
+          void portFree(fs.listenAddress, fs.listenPort).then((free) => {
+            if (settled) return close();
+            if (!free) return fail(new Error(`cannot listen for FreeSWITCH on ${fs.listenAddress}:${fs.listenPort} (FSMRF_LISTEN_PORT): address in use`));
+            raw = parts.mediaServer(conn, mrf, fs);
+            raw.once('ready', () => {
+              if (settled || !raw) return close();
+              settled = true;
+              signal.removeEventListener('abort', onAbort);
+              resolve(new FsmrfMediaServer(raw, logger, clock));
+            });
+            raw.once('error', (err: Error) => fail(err));
+          });
+        });
+        // Every error is listened to (an unlistened 'error' ends the process); after the attempt settled they are noise.
+        conn.on('error', (err: Error) => fail(err));
+        conn.on('esl::event::raw::text/rude-rejection', () => fail(new Error('FreeSWITCH refused the event-socket connection (acl)')));
+        if (signal.aborted) onAbort();
+        else signal.addEventListener('abort', onAbort, { once: true });
       });
-      return new FsmrfMediaServer(ms, logger, clock);
     },
   };
 }

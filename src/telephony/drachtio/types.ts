@@ -130,6 +130,11 @@ export interface MediaServer {
 }
 
 export interface MediaConnector {
-  /** One connection attempt; may never settle (wrong password): the caller adds a timeout. */
-  connect(): Promise<MediaServer>;
+  /**
+   * One connection attempt; may never settle (wrong password): the caller adds
+   * a timeout. Aborting `signal` gives the attempt up: it rejects, and nothing
+   * of it lives on (no socket, no reconnect loop, no listening port), so a late
+   * success can never open a second media server.
+   */
+  connect(signal: AbortSignal): Promise<MediaServer>;
 }

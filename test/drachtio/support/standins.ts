@@ -262,10 +262,20 @@ export class StandinMediaConnector implements MediaConnector {
   readonly servers: StandinMediaServer[] = [];
   mode: 'ok' | 'fail' | 'hang' = 'ok';
 
-  connect(): Promise<MediaServer> {
+  /** Attempts given up by the caller (their signal aborted) while they were in flight. */
+  abandoned = 0;
+
+  connect(signal: AbortSignal): Promise<MediaServer> {
     this.attempts++;
     if (this.mode === 'fail') return Promise.reject(new Error('ECONNREFUSED'));
-    if (this.mode === 'hang') return new Promise<MediaServer>(() => undefined);
+    if (this.mode === 'hang') {
+      return new Promise<MediaServer>((_, reject) => {
+        signal.addEventListener('abort', () => {
+          this.abandoned++;
+          reject(new Error('abandoned'));
+        }, { once: true });
+      });
+    }
     const ms = new StandinMediaServer();
     this.servers.push(ms);
     return Promise.resolve(ms);
