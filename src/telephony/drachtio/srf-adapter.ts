@@ -99,6 +99,26 @@ export function adaptDialog(dlg: Srf.Dialog, logger: Logger): SipDialog {
   };
 }
 
+const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+type SentRequestCallback = (req: Srf.SrfRequest) => void;
+
+/**
+ * drachtio-srf calls `cbRequest(err, req)` (lib/srf.js: `cbRequest(null, req)`
+ * once the INVITE is on the wire, `cbRequest(err)` when it could not be sent),
+ * while its types declare `(req)`. Taking the declared shape made `req` null,
+ * so no CANCEL ever went out: a ringing agent kept ringing after the ring
+ * timeout or the caller's hang-up (seen on a real drachtio-server). This
+ * adapts the real call to `onSent`, typed as Srf declares it.
+ */
+function sentRequestCallback(onSent: (req: Srf.SrfRequest) => void): SentRequestCallback {
+  const real = (err: unknown, req?: Srf.SrfRequest): void => {
+    if (err || !req) return; // not sent: the INVITE's own promise rejects
+    onSent(req);
+  };
+  return real as unknown as SentRequestCallback;
+}
+
 export function adaptSrf(srf: Srf, server: DrachtioServerAddress, logger: Logger): SignalingStack {
   return {
     connect() {
@@ -137,16 +157,17 @@ export function adaptSrf(srf: Srf, server: DrachtioServerAddress, logger: Logger
           uri,
           { localSdp: opts.localSdp, headers, ...(opts.auth ? { auth: opts.auth } : {}) },
           {
-            cbRequest: (req) =>
+            cbRequest: sentRequestCallback((req) =>
               progress.onRequestSent(() => {
                 try {
                   req.cancel((err: unknown) => {
-                    if (err) logger.debug({ err }, 'CANCEL not sent');
+                    if (err) logger.warn({ err: { message: errorMessage(err) } }, 'CANCEL not sent');
                   });
                 } catch (err) {
-                  logger.debug({ err }, 'CANCEL not possible');
+                  logger.warn({ err: { message: errorMessage(err) } }, 'CANCEL not possible');
                 }
               }),
+            ),
             cbProvisional: (res) => progress.onProvisional(res.status),
           },
         );

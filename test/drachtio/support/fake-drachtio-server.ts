@@ -118,8 +118,14 @@ export class FakeDrachtioServer {
         this.routes.push(tokens[2] ?? '');
         break;
       case 'sip': {
+        const body = msg.slice(crlf + 2);
+        const requestLine = /^([A-Z]+) (\S+) SIP\/2\.0\r\n/.exec(body);
+        if (requestLine) {
+          this.onAppRequest(socket, msgId ?? '', requestLine[1]!, body);
+          break;
+        }
         const txnId = tokens[2] ?? '';
-        const res = parseSip(msg.slice(crlf + 2));
+        const res = parseSip(body);
         if (!res) break;
         if (res.status >= 200 || !this.responses.has(txnId)) this.responses.set(txnId, res);
         if (res.status >= 200) {
@@ -167,6 +173,43 @@ export class FakeDrachtioServer {
   /** Inject and wait for the final answer. */
   async request(sip: string, opts: InjectOptions = {}): Promise<SentResponse> {
     return this.response(this.inject(sip, opts));
+  }
+
+  /**
+   * A request the application sent (INVITE, CANCEL, ACK…): recorded, and
+   * acknowledged the way drachtio-server does — the request echoed back as
+   * sent, with the transaction id it got on the wire.
+   */
+  private onAppRequest(socket: Socket, msgId: string, method: string, raw: string): void {
+    const txnId = randomUUID();
+    const callId = /\r\nCall-ID:\s*(.+)\r\n/i.exec(raw)?.[1]?.trim() ?? '';
+    this.sentByApp.push({ method, raw, txnId, callId });
+    const meta = ['OK', 'application', String(Buffer.byteLength(raw)), 'udp', '127.0.0.1', '5060', '09:00:00.000', txnId, ''].join('|');
+    socket.write(frame(`${randomUUID()}|response|${msgId}|${meta}\r\n${raw}`));
+  }
+
+  /** Requests the application sent, in order. */
+  readonly sentByApp: Array<{ method: string; raw: string; txnId: string; callId: string }> = [];
+
+  /** Answers a request the application sent (e.g. 180, 487 to its INVITE) as the far end would. */
+  answerAppRequest(txnId: string, status: number, reason: string): void {
+    const req = this.sentByApp.find((r) => r.txnId === txnId);
+    if (!req || !this.app) throw new Error(`no request ${txnId} from the application`);
+    const header = (name: string): string => new RegExp(`\\r\\n${name}:\\s*(.+)\\r\\n`, 'i').exec(req.raw)?.[1]?.trim() ?? '';
+    const to = header('To');
+    const sip = [
+      `SIP/2.0 ${status} ${reason}`,
+      `Via: ${header('Via') || 'SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKfake'}`,
+      `From: ${header('From')}`,
+      `To: ${to.includes('tag=') ? to : `${to};tag=far`}`,
+      `Call-ID: ${req.callId}`,
+      `CSeq: ${header('CSeq')}`,
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n');
+    const meta = ['sip', 'network', String(Buffer.byteLength(sip)), 'udp', '127.0.0.1', '5060', '09:00:00.000', txnId, ''].join('|');
+    this.app.write(frame(`${randomUUID()}|${meta}\r\n${sip}`));
   }
 
   answered(txnId: string): boolean {
