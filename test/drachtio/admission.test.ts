@@ -65,22 +65,29 @@ describe('incoming INVITE admission', () => {
   it('rate-limits one source with 503 and Retry-After, without affecting others', async () => {
     h = await startHarness();
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await h.server.request(options(), { address: '203.0.113.50' })).status);
+    for (let i = 0; i < 6; i++) statuses.push((await h.server.request(options(), { address: '192.0.2.50' })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 503]);
-    const limited = await h.server.request(invite(), { address: '203.0.113.50' });
+    const limited = await h.server.request(options(), { address: '192.0.2.50' });
     expect(limited.status).toBe(503);
     expect(limited.headers['retry-after']).toBe('10');
-    expect((await h.server.request(invite(), { address: '203.0.113.51' })).status).toBe(200);
+    expect((await h.server.request(options(), { address: '192.0.2.51' })).status).toBe(200);
     // A new window opens after the configured period.
     await h.clock.advance(10_000);
-    expect((await h.server.request(invite(), { address: '203.0.113.50' })).status).toBe(200);
+    expect((await h.server.request(options(), { address: '192.0.2.50' })).status).toBe(200);
+  });
+
+  it('does not rate-limit a trunk in the allow-list (a carrier brings every call from one address)', async () => {
+    h = await startHarness(); // limit: 5 requests per 10 s per source
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await h.server.request(invite(), { address: '203.0.113.50' })).status);
+    expect(statuses.every((s) => s === 200)).toBe(true);
   });
 
   it('can drop over-limit requests silently instead', async () => {
     const s = settings();
     h = await startHarness({ settings: { ...s, admission: { ...s.admission, rateLimitMax: 1, rateLimitAction: 'drop' } } });
-    expect((await h.server.request(options(), { address: '203.0.113.60' })).status).toBe(200);
-    const over = h.server.inject(options(), { address: '203.0.113.60' });
+    expect((await h.server.request(options(), { address: '192.0.2.60' })).status).toBe(200);
+    const over = h.server.inject(options(), { address: '192.0.2.60' });
     await h.server.request(options(), { address: '198.51.100.7' });
     expect(h.server.answered(over)).toBe(false);
   });

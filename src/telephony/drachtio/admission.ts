@@ -3,7 +3,11 @@
  * 1. known scanner user agents → dropped without an answer (an answer tells a
  *    scanner that something lives here);
  * 2. per-source rate limit (INVITE, REGISTER, OPTIONS together) → 503 with
- *    Retry-After, or dropped (configurable);
+ *    Retry-After, or dropped (configurable) — except for sources in the trunk
+ *    allow-list: a carrier's trunk brings every call from one address, and the
+ *    limit made for scanners and misbehaving phones capped it at a few calls
+ *    per second (seen on a real drachtio-server); overload from trunks is
+ *    FreeSWITCH's sessions-per-second and max-sessions to refuse;
  * 3. INVITEs only: the source must be in the trunk allow-list (IP/CIDR) → 403.
  * Unknown dialed numbers (404) are decided by the driver, which asks the
  * routing table.
@@ -65,6 +69,7 @@ export class AdmissionControl {
     if (ua !== '' && this.scanners.some((s) => ua.includes(s))) return { action: 'drop', reason: 'scanner' };
 
     const source = normalizeAddress(req.sourceAddress);
+    if (this.isAllowed(source)) return { action: 'accept' };
     if (!this.withinRate(source)) {
       return this.settings.rateLimitAction === 'drop'
         ? { action: 'drop', reason: 'rate-limit' }
