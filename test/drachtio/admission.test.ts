@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cancelFor, invite, options, settings, startHarness, until, type Harness } from './support/harness.ts';
 import { AdmissionControl } from '../../src/telephony/drachtio/admission.ts';
+import { SipFailure } from '../../src/telephony/drachtio/types.ts';
 import { VirtualClock } from '../../src/util/virtual-clock.ts';
 
 let h: Harness | undefined;
@@ -119,6 +120,16 @@ describe('incoming INVITE admission', () => {
     h.media.latest.connectError = new Error('Connection timeout');
     const res = await h.server.request(invite(), { address: '203.0.113.10' });
     expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(h.incoming).toHaveLength(0);
+  });
+
+  it('answers 503 with Retry-After when FreeSWITCH throttles (its own 503)', async () => {
+    h = await startHarness();
+    h.media.latest.connectError = new SipFailure(503, 'Maximum Calls In Progress');
+    const res = await h.server.request(invite(), { address: '203.0.113.10' });
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
     expect(h.incoming).toHaveLength(0);
   });
 });

@@ -186,8 +186,13 @@ export class DrachtioTelephony implements Telephony {
         connected = await ms.connectCaller(req, res);
       } catch (err) {
         if (cancelled) return;
-        log.error({ err, did }, 'could not connect the caller to FreeSWITCH');
-        res.send(503);
+        if (err instanceof SipFailure) {
+          // FreeSWITCH refused the leg (its sessions-per-second or max-sessions limit): overload, not a fault.
+          log.warn({ did, status: err.status, reason: err.reason }, 'FreeSWITCH refused the call; answering 503');
+        } else {
+          log.error({ err, did }, 'could not connect the caller to FreeSWITCH');
+        }
+        res.send(503, { headers: { 'Retry-After': '5' } });
         return;
       }
       if (cancelled) {

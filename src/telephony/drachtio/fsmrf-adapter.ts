@@ -15,8 +15,8 @@ import Mrf from 'drachtio-fsmrf';
 import RawMediaServer from 'drachtio-fsmrf/lib/mediaserver.js';
 import esl from 'drachtio-modesl';
 import type { Clock } from '../../util/clock.ts';
-import { adaptDialog } from './srf-adapter.ts';
-import type { InboundRequest, MediaConnector, MediaEndpoint, MediaServer, ResponseSink } from './types.ts';
+import { adaptDialog, sipStatusOf } from './srf-adapter.ts';
+import { SipFailure, type InboundRequest, type MediaConnector, type MediaEndpoint, type MediaServer, type ResponseSink } from './types.ts';
 
 export interface FreeswitchAddress {
   address: string;
@@ -115,8 +115,16 @@ class FsmrfMediaServer implements MediaServer {
   }
 
   async connectCaller(req: InboundRequest, res: ResponseSink) {
-    const { endpoint, dialog } = await this.raw.connectCaller(req, res);
-    return { endpoint: new FsmrfEndpoint(endpoint, this.logger, this.clock), dialog: adaptDialog(dialog, this.logger) };
+    let connected: Awaited<ReturnType<Mrf.MediaServer['connectCaller']>>;
+    try {
+      connected = await this.raw.connectCaller(req, res);
+    } catch (err) {
+      // FreeSWITCH answered our INVITE with an error (e.g. 503 when its sessions-per-second throttle is hit).
+      const sip = sipStatusOf(err);
+      if (sip) throw new SipFailure(sip.status, sip.reason);
+      throw err;
+    }
+    return { endpoint: new FsmrfEndpoint(connected.endpoint, this.logger, this.clock), dialog: adaptDialog(connected.dialog, this.logger) };
   }
 
   async createEndpoint(): Promise<MediaEndpoint> {

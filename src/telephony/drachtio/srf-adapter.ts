@@ -35,7 +35,8 @@ type DialogRequestFn = (
   callback: (err: unknown, res?: { status: number }) => void,
 ) => void;
 
-function sipStatusOf(err: unknown): { status: number; reason?: string } | undefined {
+/** The SIP status of a drachtio-srf SipError (or anything carrying `status`), else undefined. */
+export function sipStatusOf(err: unknown): { status: number; reason?: string } | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const status: unknown = Reflect.get(err, 'status');
   const reason: unknown = Reflect.get(err, 'reason');
