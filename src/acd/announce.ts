@@ -47,10 +47,17 @@ export function announcementText(input: AnnouncementInput): string[] {
   return out;
 }
 
+/** "name: value" of each data item that has a value (an item the IVR did not collect is not read out as "account: ."). */
+function dataItems(data: Record<string, string>): string[] {
+  return Object.entries(data)
+    .filter(([, v]) => v.trim() !== '')
+    .map(([k, v]) => `${k}: ${v}`);
+}
+
 /** Default whisper to the agent: queue name and the data collected in the IVR. */
 export function defaultWhisper(language: string, queueName: string, data: Record<string, string>): string {
   const pl = language.startsWith('pl');
-  const items = Object.entries(data).map(([k, v]) => `${k}: ${v}`);
+  const items = dataItems(data);
   const head = pl ? `Połączenie z kolejki ${queueName}.` : `Call from queue ${queueName}.`;
   return items.length > 0 ? `${head} ${items.join(', ')}.` : head;
 }
@@ -61,6 +68,6 @@ export function configuredWhisper(whisper: string | Record<string, string>, lang
     typeof whisper === 'string'
       ? whisper
       : (whisper[language] ?? whisper[language.slice(0, 2)] ?? Object.values(whisper)[0] ?? '');
-  const items = Object.entries(data).map(([k, v]) => `${k}: ${v}`);
+  const items = dataItems(data);
   return items.length > 0 ? `${text}. ${items.join(', ')}.` : text;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { announcementText, minutesPhrase, polishPlural } from '../../src/acd/announce.ts';
+import { announcementText, configuredWhisper, defaultWhisper, minutesPhrase, polishPlural } from '../../src/acd/announce.ts';
 import { estimateWaitMs } from '../../src/acd/ewt.ts';
 import { acdKeys, luaKeyFunctions, InvalidKeyPrefixError } from '../../src/acd/keys.ts';
 import { queuePeriodStats } from '../../src/acd/stats.ts';
@@ -11,6 +11,12 @@ describe('announcements', () => {
     expect(polishPlural(1, 'a', 'b', 'c')).toBe('a');
     expect(minutesPhrase('en', 1)).toBe('1 minute');
     expect(minutesPhrase('en', 7)).toBe('7 minutes');
+  });
+
+  it('whispers the IVR data the caller gave, leaving out items left empty', () => {
+    expect(defaultWhisper('pl', 'Wsparcie', { account: '', pesel: '   ' })).toBe('Połączenie z kolejki Wsparcie.');
+    expect(defaultWhisper('en', 'Support', { account: '12345', reason: '' })).toBe('Call from queue Support. account: 12345.');
+    expect(configuredWhisper({ pl: 'Klient VIP', en: 'VIP customer' }, 'en', { account: '' })).toBe('VIP customer');
   });
 
   it('speaks position and EWT in the call language', () => {
