@@ -300,6 +300,8 @@ export class CallbackDialer {
         if (!uri) return { agentId, result: { ok: false, reason: 'failed', detail: 'agent not reachable' } };
         const result = await this.o.telephony.dial({
           to: uri,
+          // the agent's phone shows whom the call-back is for (the company's number means nothing to them)
+          callerId: rec.number,
           ringTimeoutMs: this.config.agentRingTimeoutSeconds * 1000,
           headers: { 'X-Callback-Id': rec.id, 'X-Queue': a.queueId },
           signal,

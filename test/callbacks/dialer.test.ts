@@ -63,6 +63,8 @@ describe('call-back dialing, agent first', () => {
       [CUSTOMER, 'answered'],
     ]);
     expect(dialsTo(w, CUSTOMER)[0]?.callerId).toBe('+48221234567');
+    // the agent's phone shows the customer's number
+    expect(dialsTo(w, 'sip:a1@agents.test')[0]?.callerId).toBe(CUSTOMER);
     expect(heardOf(w, 'sip:a1@agents.test')[0]).toBe('tts[pl]: Oddzwonienie do numeru 6 0 0, 1 0 0, 2 0 0, zamówione dziś o 10:00. Łączymy z klientem.');
     const agentCall = w.sim.call(dialsTo(w, 'sip:a1@agents.test')[0]!.callId!)!;
     expect(agentCall.events.some((e) => e.kind === 'bridge')).toBe(true);

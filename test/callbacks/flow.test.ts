@@ -69,7 +69,7 @@ describe('queue → callback node → agent-first call-back', () => {
     await i1.acd.ready('a1');
     await runUntil(w, async () => (await i1.callbacks.get(id))?.status === 'completed', 'call-back completed');
     expect(w.sim.dials.map((d) => [d.to, d.outcome, d.callerId])).toEqual([
-      ['sip:a1@agents.test', 'answered', undefined],
+      ['sip:a1@agents.test', 'answered', '+48600100200'], // the agent's phone shows the customer's number
       ['+48600100200', 'answered', '+48221234567'],
     ]);
     const queue = await i1.acd.queueStatus('sales');
