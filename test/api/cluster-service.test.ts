@@ -19,7 +19,7 @@ import { VirtualClock } from '../../src/util/virtual-clock.ts';
 import type { SimCall } from '../../src/telephony/sim/sim-call.ts';
 import type { PrivateRedis } from '../support/redis-server.ts';
 import { startRedisCluster } from '../support/redis-cluster.ts';
-import { removeDir, tempFlowsDir, TOKENS } from './harness.ts';
+import { adminApi, removeDir, simServiceEnv, tempFlowsDir } from './harness.ts';
 
 const salesFlow = {
   id: 'sales',
@@ -41,15 +41,7 @@ describe('the service on Redis Cluster', () => {
   let probe: Redis;
   const clock = new VirtualClock(Date.UTC(2026, 0, 5, 9, 0, 0));
 
-  const api = async (path: string, init: { method?: string; body?: unknown } = {}) => {
-    const res = await fetch(`${running.apiUrl}${path}`, {
-      method: init.method ?? 'GET',
-      headers: { authorization: `Bearer ${TOKENS.admin}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as unknown };
-  };
+  const api = adminApi(() => running.apiUrl);
 
   /**
    * Lets the call run (prompts, ringing and the ACD take virtual time) until `done` holds. A PING to the
@@ -70,22 +62,14 @@ describe('the service on Redis Cluster', () => {
     dir = tempFlowsDir();
     writeFileSync(join(dir, 'routes.json'), JSON.stringify({ routes: {} }));
     const config = loadConfig(
-      {
-        TELEPHONY_DRIVER: 'sim',
+      simServiceEnv(dir, {
         REDIS_URL: 'redis://127.0.0.1:1',
         REDIS_CLUSTER_NODES: `127.0.0.1:${cluster.port}`,
-        API_HOST: '127.0.0.1',
-        API_PORT: '0',
-        API_TOKENS: `ops:admin:${TOKENS.admin}`,
-        FLOWS_DIR: dir,
-        FLOWS_WATCH: 'false',
-        FLOWS_RESYNC_MS: '0',
-        FLOWS_WRITE_BACK: 'false',
         // The shipped defaults: ivr:{flows}: for flows and routing, ivr:{main}: for the ACD, call-backs and live calls.
         ACD_QUEUES_FILE: join(dir, 'acd', 'none.json'),
         ACD_AGENTS_FILE: join(dir, 'acd', 'none.json'),
         INSTANCE_ID: 'cluster-test',
-      },
+      }),
       dir,
     );
     running = await startService(config, pino({ level: 'silent' }), clock);

@@ -220,3 +220,37 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
+
+/**
+ * The environment of a whole service as `npm start` would see it, for tests
+ * that start one (startService): the sim driver, the admin API on a free
+ * loopback port with the admin token, flows read from `flowsDir` and not
+ * watched or written back. `extra` adds or overrides variables (Redis, key
+ * prefixes, ACD files, instance id…).
+ */
+export function simServiceEnv(flowsDir: string, extra: Record<string, string>): Record<string, string> {
+  return {
+    TELEPHONY_DRIVER: 'sim',
+    API_HOST: '127.0.0.1',
+    API_PORT: '0',
+    API_TOKENS: `ops:admin:${TOKENS.admin}`,
+    FLOWS_DIR: flowsDir,
+    FLOWS_WATCH: 'false',
+    FLOWS_RESYNC_MS: '0',
+    FLOWS_WRITE_BACK: 'false',
+    ...extra,
+  };
+}
+
+/** Calls the admin API of a started service as the admin: status and parsed JSON body. */
+export function adminApi(baseUrl: () => string) {
+  return async (path: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: unknown }> => {
+    const res = await fetch(`${baseUrl()}${path}`, {
+      method: init.method ?? 'GET',
+      headers: { authorization: `Bearer ${TOKENS.admin}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as unknown };
+  };
+}

@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config/index.ts';
 import { startService, type Running } from '../../src/main.ts';
 import { VirtualClock } from '../../src/util/virtual-clock.ts';
 import { redisUrl, testPrefix } from '../support/redis.ts';
-import { TOKENS } from './harness.ts';
+import { simServiceEnv, TOKENS } from './harness.ts';
 
 describe('the service with the shipped example configuration', () => {
   let running: Running;
@@ -25,16 +25,8 @@ describe('the service with the shipped example configuration', () => {
     cpSync(fileURLToPath(new URL('../../ivr-flows', import.meta.url)), dir, { recursive: true });
     const prefix = testPrefix('ex');
     const config = loadConfig(
-      {
-        TELEPHONY_DRIVER: 'sim',
+      simServiceEnv(dir, {
         REDIS_URL: redisUrl(),
-        API_HOST: '127.0.0.1',
-        API_PORT: '0',
-        API_TOKENS: `ops:admin:${TOKENS.admin}`,
-        FLOWS_DIR: dir,
-        FLOWS_WATCH: 'false',
-        FLOWS_RESYNC_MS: '0',
-        FLOWS_WRITE_BACK: 'false',
         FLOWS_KEY_PREFIX: `${prefix}{flows}:`,
         ACD_KEY_PREFIX: `${prefix}{acd}:`,
         CALLBACK_KEY_PREFIX: `${prefix}{acd}:cb:`,
@@ -42,7 +34,7 @@ describe('the service with the shipped example configuration', () => {
         ACD_AGENTS_FILE: join(dir, 'acd', 'agents.json'),
         TRANSFER_ALLOW: 'sip:*@pbx.example.com',
         INSTANCE_ID: 'examples-test',
-      },
+      }),
       dir,
     );
     running = await startService(config, pino({ level: 'silent' }), clock);

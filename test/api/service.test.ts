@@ -13,7 +13,7 @@ import { startService, type Running } from '../../src/main.ts';
 import type { SimTelephony } from '../../src/telephony/sim/sim-telephony.ts';
 import { VirtualClock } from '../../src/util/virtual-clock.ts';
 import { redisUrl, testPrefix } from '../support/redis.ts';
-import { removeDir, tempFlowsDir, TOKENS } from './harness.ts';
+import { adminApi, removeDir, simServiceEnv, tempFlowsDir, TOKENS } from './harness.ts';
 
 const menuFlow = (label: string) => ({
   id: 'main',
@@ -33,15 +33,7 @@ describe('the service started as npm start does (sim driver)', () => {
   let dir: string;
   const clock = new VirtualClock();
 
-  const api = async (path: string, init: { method?: string; body?: unknown } = {}) => {
-    const res = await fetch(`${running.apiUrl}${path}`, {
-      method: init.method ?? 'GET',
-      headers: { authorization: `Bearer ${TOKENS.admin}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as unknown };
-  };
+  const api = adminApi(() => running.apiUrl);
 
   /** Lets the call run (prompts take virtual time) until the caller is asked for input or the call ends. */
   const runUntil = async (done: () => boolean) => {
@@ -53,21 +45,15 @@ describe('the service started as npm start does (sim driver)', () => {
     writeFileSync(join(dir, 'routes.json'), JSON.stringify({ routes: { '100': 'main' } }));
     const prefix = testPrefix('svc');
     const config = loadConfig(
-      {
-        TELEPHONY_DRIVER: 'sim',
+      simServiceEnv(dir, {
         REDIS_URL: redisUrl(),
-        API_HOST: '127.0.0.1',
-        API_PORT: '0',
-        API_TOKENS: `ops:admin:${TOKENS.admin}`,
-        FLOWS_DIR: dir,
-        FLOWS_WATCH: 'false',
-        FLOWS_RESYNC_MS: '0',
+        FLOWS_WRITE_BACK: 'true',
         FLOWS_KEY_PREFIX: `${prefix}{flows}:`,
         ACD_KEY_PREFIX: `${prefix}{acd}:`,
         ACD_QUEUES_FILE: join(dir, 'acd', 'none.json'),
         ACD_AGENTS_FILE: join(dir, 'acd', 'none.json'),
         INSTANCE_ID: 'svc-test',
-      },
+      }),
       dir,
     );
     running = await startService(config, pino({ level: 'silent' }), clock);
