@@ -229,6 +229,8 @@ export async function startService(config: Config, logger: Logger, clock: Clock 
     config: config.api,
     logger: log,
     clock,
+    // One key per token/address and window, under the flows prefix (its hash tag picks the slot on a Cluster).
+    rateLimitStore: { redis, keyPrefix: `${config.flows.keyPrefix}api-rate:` },
     services: {
       flows: flowAdmin,
       published: registry,

@@ -5,6 +5,7 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
+import type { RedisClient } from '../util/redis-client.ts';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
@@ -52,6 +53,12 @@ export interface BuildApiOptions {
   services: ApiServices;
   /** Version shown in the OpenAPI document. */
   version?: string;
+  /**
+   * Shared rate-limit counters: with it, the limit holds across every instance
+   * behind a load balancer (one Redis key per token or address and window);
+   * without it, each instance counts alone (in memory).
+   */
+  rateLimitStore?: { redis: RedisClient; keyPrefix: string };
 }
 
 export async function buildApi(options: BuildApiOptions): Promise<FastifyInstance> {
@@ -78,6 +85,14 @@ export async function buildApi(options: BuildApiOptions): Promise<FastifyInstanc
     timeWindow: config.rateLimitWindowMs,
     // Per token once authenticated, per address otherwise.
     keyGenerator: (request) => (request.principal ? `token:${request.principal.name}` : `ip:${request.ip}`),
+    ...(options.rateLimitStore
+      ? {
+          redis: options.rateLimitStore.redis,
+          nameSpace: options.rateLimitStore.keyPrefix,
+          // A Redis hiccup must not turn every admin request into a 500: the limit is waived meanwhile.
+          skipOnError: true,
+        }
+      : {}),
   });
   installAuthorization(app, authOptions);
 

@@ -184,4 +184,19 @@ describe('rate limiting', () => {
       removeDir(dir);
     }
   });
+
+  it('counts one window across instances when the counters are in Redis (as the service runs)', async () => {
+    const dir = tempFlowsDir();
+    const prefix = testPrefix('api-rate-shared');
+    const a = await startInstance({ prefix, flowsDir: dir, api: { rateLimitMax: 3 }, sharedRateLimit: true });
+    const b = await startInstance({ prefix, flowsDir: dir, api: { rateLimitMax: 3 }, sharedRateLimit: true });
+    try {
+      const statuses = [(await a.fetch('/flows')).status, (await b.fetch('/flows')).status, (await a.fetch('/flows')).status, (await b.fetch('/flows')).status];
+      expect(statuses).toEqual([200, 200, 200, 429]);
+    } finally {
+      await a.close();
+      await b.close();
+      removeDir(dir);
+    }
+  });
 });

@@ -100,6 +100,8 @@ export interface InstanceOptions {
   logger?: Logger;
   /** Run the real ACD and call-back manager on the test Redis (same prefix for all instances sharing it). */
   withAcd?: boolean;
+  /** Rate-limit counters in Redis under the prefix (shared by instances with the same prefix), as src/main.ts wires them. */
+  sharedRateLimit?: boolean;
 }
 
 export const noCalls: CallsApi = { activeCalls: () => [], hangup: async () => false };
@@ -168,7 +170,13 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
     ...(acd ? { acd: acdApi(acd) } : {}),
     ...(callbacks ? { callbacks } : {}),
   };
-  const app = await buildApi({ config, logger, clock, services });
+  const app = await buildApi({
+    config,
+    logger,
+    clock,
+    services,
+    ...(options.sharedRateLimit ? { rateLimitStore: { redis, keyPrefix: `${options.prefix}api-rate:` } } : {}),
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
