@@ -23,6 +23,8 @@ export interface AnnouncementInput {
   position?: number;
   /** ms; omitted or null: not announced. */
   ewtMs?: number | null;
+  /** The key that asks for a call-back, offered at the end; omitted: no offer. */
+  callbackKey?: string;
 }
 
 /** Sentences to speak (empty when there is nothing to say). */
@@ -43,6 +45,13 @@ export function announcementText(input: AnnouncementInput): string[] {
           : `The estimated waiting time is ${minutesPhrase('en', minutes)}.`,
       );
     }
+  }
+  if (input.callbackKey !== undefined) {
+    out.push(
+      pl
+        ? `Jeśli nie chcesz czekać, naciśnij ${input.callbackKey}, a oddzwonimy.`
+        : `If you would rather not wait, press ${input.callbackKey} and we will call you back.`,
+    );
   }
   return out;
 }

@@ -47,6 +47,13 @@ export const QueueConfig = Obj(
     announceEverySeconds: Type.Number({ minimum: 0, maximum: 3600, default: 30, description: 'Position/EWT announcement period; 0 = never' }),
     announcePosition: Type.Boolean({ default: true, description: 'Announce the caller’s position' }),
     announceWait: Type.Boolean({ default: true, description: 'Announce the estimated wait time' }),
+    callbackOfferMinWaitSeconds: Type.Number({
+      minimum: 0,
+      maximum: 86400,
+      default: 0,
+      description:
+        'When the queue node has a call-back key, each announcement ends with the offer to press it if the caller’s estimated wait is at least this long (0: always; an unknown wait counts as long)',
+    }),
     whisper: Type.Optional(LocalizedText),
     timeZone: Type.Optional(Type.String({ minLength: 1, description: 'IANA time zone for "today" statistics; default: the ACD time zone' })),
     scanLimit: Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'How many head callers the assignment looks at per run (skills matching)' }),

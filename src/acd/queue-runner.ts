@@ -120,7 +120,7 @@ export class AcdQueueService implements QueueService {
       }
       const announceMs = cfg.announceEverySeconds * 1000;
       const scheduleAnnounce = (): void => {
-        if (announceMs > 0 && (cfg.announcePosition || cfg.announceWait)) {
+        if (announceMs > 0 && (cfg.announcePosition || cfg.announceWait || req.callbackKey !== undefined)) {
           timers.push(clock.setTimer(announceMs, () => events.push({ t: 'announce' })));
         }
       };
@@ -190,8 +190,16 @@ export class AcdQueueService implements QueueService {
     const { acd } = this.options;
     const position = await acd.store.position(req.queueId, entryId);
     if (position === undefined) return; // being offered right now
-    const ewtMs = cfg.announceWait ? await acd.estimateWait(req.queueId, position) : null;
-    const texts = announcementText({ language: req.language, ...(cfg.announcePosition ? { position } : {}), ewtMs });
+    const needEwt = cfg.announceWait || (req.callbackKey !== undefined && cfg.callbackOfferMinWaitSeconds > 0);
+    const ewtMs = needEwt ? await acd.estimateWait(req.queueId, position) : null;
+    // An unknown wait (nobody staffed) counts as long: the call-back is the better offer then.
+    const offerCallback = req.callbackKey !== undefined && (ewtMs === null || ewtMs >= cfg.callbackOfferMinWaitSeconds * 1000);
+    const texts = announcementText({
+      language: req.language,
+      ...(cfg.announcePosition ? { position } : {}),
+      ewtMs: cfg.announceWait ? ewtMs : null,
+      ...(offerCallback ? { callbackKey: req.callbackKey } : {}),
+    });
     if (texts.length === 0) return;
     const ctl = new AbortController();
     setMedia(ctl);

@@ -24,6 +24,8 @@ describe('announcements', () => {
     expect(announcementText({ language: 'en', position: 1, ewtMs: 30_000 })).toEqual(['You are number 1 in the queue.', 'The estimated waiting time is less than a minute.']);
     expect(announcementText({ language: 'pl', ewtMs: 60_000 })).toEqual(['Szacowany czas oczekiwania: 1 minuta.']);
     expect(announcementText({ language: 'de', position: 2, ewtMs: null })).toEqual(['You are number 2 in the queue.']);
+    expect(announcementText({ language: 'pl', position: 4, callbackKey: '1' })).toEqual(['Twoje miejsce w kolejce: 4.', 'Jeśli nie chcesz czekać, naciśnij 1, a oddzwonimy.']);
+    expect(announcementText({ language: 'en', callbackKey: '9' })).toEqual(['If you would rather not wait, press 9 and we will call you back.']);
   });
 });
 

@@ -194,6 +194,27 @@ describe('queue node', () => {
     expect((await w.acd.queueStatus('support')).today.timedOut).toBe(1);
   });
 
+  it('offers the call-back key in the announcements while the estimated wait is long enough', async () => {
+    const w = await world(queue('support', { announceEverySeconds: 30, announcePosition: false, callbackOfferMinWaitSeconds: 120 }), [{ id: 'a1' }]);
+    // a1 is busy with another caller: EWT for position 1 = 1 × 180 s (default handle time) / 1 staffed
+    const other = await w.acd.enqueue({ queueId: 'support', kind: 'call', priority: 0, skills: {}, data: {} });
+    await until(async () => (await w.acd.agentStatus('a1'))?.state === 'reserved', 'a1 busy');
+    await w.acd.store.connect(other.entryId, 'a1');
+    const { caller, done } = w.run(flow({ callbackKey: '1', callback: 'cb', timeout: 'bye', maxWaitSeconds: 40 }, { cb: say('Oddzwonimy') }));
+    await until(() => caller.musicOnHold !== null, 'on hold');
+    await runUntil(w, () => heard(caller).length >= 2, 'announcement');
+    expect(heard(caller)).toEqual(['tts[pl]: Szacowany czas oczekiwania: 3 minuty.', 'tts[pl]: Jeśli nie chcesz czekać, naciśnij 1, a oddzwonimy.']);
+    await finish(w, done);
+
+    // above the estimated wait: no offer
+    await w.acd.putQueue(queue('support', { announceEverySeconds: 30, announcePosition: false, callbackOfferMinWaitSeconds: 600 }));
+    const second = w.run(flow({ callbackKey: '1', callback: 'cb', timeout: 'bye', maxWaitSeconds: 40 }, { cb: say('Oddzwonimy') }));
+    await until(() => second.caller.musicOnHold !== null, 'on hold');
+    await runUntil(w, () => heard(second.caller).length >= 1, 'announcement');
+    expect(heard(second.caller)).toEqual(['tts[pl]: Szacowany czas oczekiwania: 3 minuty.']);
+    await finish(w, second.done);
+  });
+
   it('announces in English for an English call', async () => {
     const w = await world(queue('support', { announceEverySeconds: 20, announceWait: false }), [{ id: 'a1', login: 'break' }, { id: 'a2' }]);
     await w.acd.pause('a2', 'lunch');
