@@ -125,6 +125,19 @@ describe('fsmrfConnector', () => {
     expect(r.servers[0]!.disconnects).toBe(1);
   });
 
+  it('given up while the media server starts: its connection is closed at once, the media server when it is ready', async () => {
+    const r = rig();
+    const ctl = new AbortController();
+    const attempt = r.connector.connect(ctl.signal);
+    r.connections[0]!.onReady();
+    await until(() => r.servers.length === 1, 'media server created');
+    ctl.abort();
+    await expect(attempt).rejects.toThrow('abandoned');
+    expect(r.connections[0]!.disconnects).toBe(1);
+    r.servers[0]!.emit('ready'); // it got there anyway
+    expect(r.servers[0]!.disconnects).toBe(2);
+  });
+
   it('a listen port already taken is the attempt’s error (named), not a crash of the process', async () => {
     const taken = createServer();
     held.push(taken);

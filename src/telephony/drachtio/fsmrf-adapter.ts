@@ -194,11 +194,15 @@ export function fsmrfConnector(srf: Srf, fs: FreeswitchAddress, logger: Logger, 
           // `closing` first: modesl checks it right after emitting 'error', before it would reconnect.
           conn.closing = true;
           if (conn.reconnectVars.retryTimer) clearTimeout(conn.reconnectVars.retryTimer);
-          try {
-            if (raw) raw.disconnect();
-            else conn.disconnect();
-          } catch (err) {
-            logger.debug({ err }, 'closing an abandoned FreeSWITCH connection failed (already closed?)');
+          // Both, each on its own: a media server not listening yet throws from disconnect() (fsmrf closes a server it
+          // has not made), and its event-socket connection must be closed anyway. A media server that becomes ready
+          // later is closed again then (see 'ready' below).
+          for (const part of [raw, conn]) {
+            try {
+              part?.disconnect();
+            } catch (err) {
+              logger.debug({ err }, 'closing an abandoned FreeSWITCH connection failed (already closed?)');
+            }
           }
         };
         const onAbort = (): void => fail(new Error('FreeSWITCH connection attempt abandoned'));
