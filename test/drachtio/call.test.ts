@@ -3,6 +3,9 @@
  * by stand-ins: what FreeSWITCH is asked to do for each port operation, and
  * how results, key presses, aborts and hang-ups come back.
  */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DrachtioCall } from '../../src/telephony/drachtio/call.ts';
 import { CallHungUpError, MediaError } from '../../src/telephony/errors.ts';
@@ -11,12 +14,16 @@ import { VirtualClock } from '../../src/util/virtual-clock.ts';
 import { settings } from './support/harness.ts';
 import { inDialogRequest, RecordingResponse, silentLogger, StandinDialog, StandinEndpoint } from './support/standins.ts';
 
-function makeCall(opts: { asrEngine?: string; direction?: 'inbound' | 'outbound'; id?: string } = {}) {
+function makeCall(opts: { asrEngine?: string; direction?: 'inbound' | 'outbound'; id?: string; recordingsPath?: string } = {}) {
   const clock = new VirtualClock();
   const endpoint = new StandinEndpoint(`uuid-${opts.id ?? 'a'}`);
   const dialog = new StandinDialog();
   const ended: string[] = [];
-  const media = { ...settings().media, ...(opts.asrEngine !== undefined ? { asrEngine: opts.asrEngine } : {}) };
+  const media = {
+    ...settings().media,
+    ...(opts.asrEngine !== undefined ? { asrEngine: opts.asrEngine } : {}),
+    ...(opts.recordingsPath !== undefined ? { recordingsPath: opts.recordingsPath } : {}),
+  };
   const call = new DrachtioCall(
     { id: opts.id ?? 'call-a', direction: opts.direction ?? 'inbound', from: '48601111222', to: '48221234567', headers: {}, startedAt: clock.now() },
     endpoint,
@@ -257,6 +264,22 @@ describe('music on hold and recording', () => {
     await settle();
     endpoint.complete({ variable_record_ms: '0' });
     expect(await done).toEqual({ kind: 'empty' });
+  });
+
+  it('removes the header-only file FreeSWITCH leaves for an empty recording when its folder is shared with the service', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ivr-recordings-'));
+    try {
+      const { call, endpoint, clock } = makeCall({ recordingsPath: dir });
+      const done = call.record({ maxSeconds: 10, beep: false, terminators: '' });
+      await settle();
+      const file = join(dir, `call-a-${clock.now()}.wav`);
+      writeFileSync(file, Buffer.alloc(44)); // what FreeSWITCH writes: a WAV header and no audio
+      endpoint.complete({ variable_record_ms: '0' });
+      expect(await done).toEqual({ kind: 'empty' });
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

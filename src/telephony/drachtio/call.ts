@@ -10,6 +10,7 @@
  * clock, with the port's exact semantics.
  */
 import { EventEmitter } from 'node:events';
+import { unlink } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { anySignal, type Clock, type TimerHandle } from '../../util/clock.ts';
 import { CallHungUpError, MediaError, TelephonyError, TransferFailedError } from '../errors.ts';
@@ -441,7 +442,10 @@ export class DrachtioCall implements Call {
         if (!this.ended.aborted) await this.exec('set', 'playback_terminators=none');
         const ms = headerNumber(evt.getHeader('variable_record_ms')) ?? (headerNumber(evt.getHeader('variable_record_seconds')) ?? 0) * 1000;
         const terminator = evt.getHeader('variable_playback_terminator_used');
-        if (!(ms > 0)) return { kind: 'empty' };
+        if (!(ms > 0)) {
+          if (options.path === undefined) await this.discardEmptyRecording(location);
+          return { kind: 'empty' };
+        }
         return terminator ? { kind: 'recorded', location, durationMs: ms, terminator } : { kind: 'recorded', location, durationMs: ms };
       });
     } catch (err) {
@@ -452,6 +456,21 @@ export class DrachtioCall implements Call {
       throw err;
     }
     return r === ABORTED ? { kind: 'aborted' } : r;
+  }
+
+  /**
+   * FreeSWITCH leaves a header-only WAV for a recording with no audio. When its
+   * recordings folder is also this service's (the shared volume of
+   * docker-compose.yml), remove it; otherwise there is nothing we can do from
+   * here (FreeSWITCH has no delete command short of running a shell).
+   */
+  private async discardEmptyRecording(location: string): Promise<void> {
+    try {
+      await unlink(location);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') this.log.debug({ location, code }, 'empty recording left where FreeSWITCH wrote it');
+    }
   }
 
   // ------------------------------------------------------------ bridging
