@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Cluster, Redis } from 'ioredis';
 import { VirtualClock } from '../../src/util/virtual-clock.ts';
 import { AcdService } from '../../src/acd/service.ts';
-import { agent, queue, silent, until } from './helpers.ts';
+import { agent, queue, silent, testAcdConfig, until } from './helpers.ts';
 import { startRedisServer, type PrivateRedis } from '../support/redis-server.ts';
 import type { Assignment } from '../../src/acd/service.ts';
 
@@ -45,7 +45,7 @@ describe('Redis Cluster', () => {
       redisFunctions,
       clock,
       log: silent,
-      config: { keyPrefix: redisFunctions ? 'ivr:{site2}:' : 'ivr:{site1}:', instanceId: 'c1', leaseMs: 15_000, heartbeatMs: 5_000, reapIntervalMs: 5_000, timeZone: 'Europe/Warsaw', queuesFile: '', agentsFile: '', defaultHandleSeconds: 180 },
+      config: testAcdConfig(redisFunctions ? 'ivr:{site2}:' : 'ivr:{site1}:', 'c1'),
     });
     try {
       await acd.start();

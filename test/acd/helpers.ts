@@ -4,13 +4,18 @@ import pino from 'pino';
 import { redisUrl, testPrefix } from '../support/redis.ts';
 import { VirtualClock } from '../../src/util/virtual-clock.ts';
 import { AcdService, type Assignment } from '../../src/acd/service.ts';
-import type { AcdConfig } from '../../src/config/acd.ts';
+import { loadAcdConfig, type AcdConfig } from '../../src/config/acd.ts';
 import type { AgentConfig, QueueConfigInput } from '../../src/acd/model.ts';
 
 export const silent = pino({ level: 'silent' });
 
 export function prefix(): string {
   return `${testPrefix('acd')}{t}:`;
+}
+
+/** The ACD configuration of a test instance: the shipped defaults, no configuration files, the given prefix and instance id. */
+export function testAcdConfig(keyPrefix: string, instanceId: string, extra: Partial<AcdConfig> = {}): AcdConfig {
+  return { ...loadAcdConfig({}), keyPrefix, instanceId, queuesFile: '', agentsFile: '', ...extra };
 }
 
 export interface Rig {
@@ -27,18 +32,7 @@ export async function rig(
 ): Promise<Rig> {
   const redis = new Redis(redisUrl(), { lazyConnect: false });
   const clock = options.clock ?? new VirtualClock();
-  const config: AcdConfig = {
-    keyPrefix: options.prefix ?? prefix(),
-    instanceId: options.instanceId ?? 'i1',
-    leaseMs: 15_000,
-    heartbeatMs: 5_000,
-    reapIntervalMs: 5_000,
-    timeZone: 'Europe/Warsaw',
-    queuesFile: '',
-    agentsFile: '',
-    defaultHandleSeconds: 180,
-    ...options.config,
-  };
+  const config = testAcdConfig(options.prefix ?? prefix(), options.instanceId ?? 'i1', options.config);
   const acd = new AcdService({
     redis,
     config,

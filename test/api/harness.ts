@@ -17,7 +17,7 @@ import { createSimulator } from '../../src/api/simulator.ts';
 import type { CallsApi } from '../../src/api/ports.ts';
 import { acdApi, acdMetrics } from '../../src/api/acd-adapter.ts';
 import { AcdService } from '../../src/acd/service.ts';
-import { loadAcdConfig } from '../../src/config/acd.ts';
+import { testAcdConfig } from '../acd/helpers.ts';
 import { loadCallbacksConfig } from '../../src/config/callbacks.ts';
 import { CallbackManager } from '../../src/callbacks/service.ts';
 import { CallbackStore } from '../../src/callbacks/store.ts';
@@ -139,7 +139,7 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
     const cbConfig = loadCallbacksConfig({});
     acd = new AcdService({
       redis,
-      config: { ...loadAcdConfig({}), keyPrefix: `${options.prefix}{acd}:`, instanceId: `api-test-${Math.random().toString(16).slice(2, 8)}`, queuesFile: '', agentsFile: '' },
+      config: testAcdConfig(`${options.prefix}{acd}:`, `api-test-${Math.random().toString(16).slice(2, 8)}`),
       clock,
       log: logger,
     });

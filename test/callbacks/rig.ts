@@ -5,7 +5,7 @@ import { redisUrl, testPrefix } from '../support/redis.ts';
 import { VirtualClock } from '../../src/util/virtual-clock.ts';
 import { AcdService } from '../../src/acd/service.ts';
 import { parseAgentConfig, parseQueueConfig } from '../../src/acd/model.ts';
-import type { AcdConfig } from '../../src/config/acd.ts';
+import { testAcdConfig } from '../acd/helpers.ts';
 import { defaultCallbacksConfig, type CallbacksConfig } from '../../src/config/callbacks.ts';
 import { SimTelephony } from '../../src/telephony/sim/sim-telephony.ts';
 import { CallbackStore } from '../../src/callbacks/store.ts';
@@ -51,18 +51,7 @@ export async function world(options: { config?: Partial<CallbacksConfig>; agents
   const start = async (id: string): Promise<Instance> => {
     const redis = new Redis(redisUrl());
     const subscriber = new Redis(redisUrl());
-    const acdConfig: AcdConfig = {
-      keyPrefix: prefix,
-      instanceId: id,
-      leaseMs: 15_000,
-      heartbeatMs: 5_000,
-      reapIntervalMs: 5_000,
-      timeZone: 'Europe/Warsaw',
-      queuesFile: '',
-      agentsFile: '',
-      defaultHandleSeconds: 180,
-    };
-    const acd = new AcdService({ redis, config: acdConfig, clock, log: silent });
+    const acd = new AcdService({ redis, config: testAcdConfig(prefix, id), clock, log: silent });
     await acd.start();
     const store = new CallbackStore(redis, prefix, config.retentionDays * 86_400_000);
     const hoursFor = () => hours.current;

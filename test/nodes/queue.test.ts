@@ -18,7 +18,7 @@ import type { EngineServices } from '../../src/engine/context.ts';
 import { AcdService } from '../../src/acd/service.ts';
 import { AcdQueueService } from '../../src/acd/queue-runner.ts';
 import type { QueueConfigInput } from '../../src/acd/model.ts';
-import { agent, prefix, queue, silent, until } from '../acd/helpers.ts';
+import { agent, prefix, queue, silent, testAcdConfig, until } from '../acd/helpers.ts';
 import { runScenario } from '../support/flow-harness.ts';
 
 interface World {
@@ -46,7 +46,7 @@ async function world(q: QueueConfigInput, agents: Array<{ id: string; endpoint?:
     redis,
     clock,
     log: silent,
-    config: { keyPrefix: prefix(), instanceId: 'node-test', leaseMs: 15_000, heartbeatMs: 5_000, reapIntervalMs: 5_000, timeZone: 'Europe/Warsaw', queuesFile: '', agentsFile: '', defaultHandleSeconds: 180 },
+    config: testAcdConfig(prefix(), 'node-test'),
   });
   await acd.start();
   await acd.putQueue(q);
