@@ -29,6 +29,9 @@ import { agentPeriodStats, queuePeriodStats, type AgentPeriodStats, type PeriodS
 import { estimateWaitMs, recentAhtMs } from './ewt.ts';
 import { dayIn } from './time.ts';
 
+/** The queue's part of an EWT: members logged in and not paused, those free now, the recent AHT. */
+type EwtBasis = { staffed: number; available: number; ahtMs: number | null };
+
 /** How long the queue's part of an EWT (staffed, available, AHT) is reused by the callers of one instance. */
 const EWT_BASIS_MS = 2_000;
 
@@ -135,7 +138,7 @@ export class AcdService {
   private readonly ownsBlocking: boolean;
   private readonly assignmentListeners = new Set<(a: Assignment) => void>();
   private readonly noAgentListeners = new Map<string, Set<() => void>>();
-  private readonly ewtBasisCache = new Map<string, { until: number; basis: Promise<{ staffed: number; available: number; ahtMs: number | null }> }>();
+  private readonly ewtBasisCache = new Map<string, { until: number; basis: Promise<EwtBasis> }>();
   private queueIdCache = new Set<string>();
 
   constructor(private readonly options: AcdServiceOptions) {
@@ -622,33 +625,30 @@ export class AcdService {
 
   // ---------- statistics ----------
 
-  async queueStatus(queueId: string): Promise<QueueStatus> {
-    const cfg = await this.requireQueue(queueId);
-    const now = this.clock.now();
+  /** Agents of a queue per state and its figures for today and the last 15 minutes (members, their hashes, the counters). */
+  private async queueFigures(queueId: string, cfg: QueueConfig | undefined, now: number) {
     const day = this.store.queueDay(cfg, now);
-    const [waiting, members, counters] = await Promise.all([
-      this.store.waiting(queueId),
-      this.store.members(queueId),
-      this.store.counters('queue', queueId, day, now),
-    ]);
+    const [members, counters] = await Promise.all([this.store.members(queueId), this.store.counters('queue', queueId, day, now)]);
     const states = await this.store.agentStates(Object.keys(members));
     const agents = Object.fromEntries(AGENT_STATES.map((s) => [s, 0])) as Record<AgentState, number>;
     for (const s of states) agents[s.state]++;
-    const staffed = states.length - agents.offline - agents.paused;
     const periods = { today: queuePeriodStats(counters.today), last15Minutes: queuePeriodStats(counters.last15) };
+    // What EWT needs: members logged in and not paused, those free now, the recent AHT.
+    const basis = { staffed: states.length - agents.offline - agents.paused, available: agents.available, ahtMs: recentAhtMs(periods) };
+    return { day, agents, periods, basis };
+  }
+
+  async queueStatus(queueId: string): Promise<QueueStatus> {
+    const cfg = await this.requireQueue(queueId);
+    const now = this.clock.now();
+    const [waiting, { day, agents, periods, basis }] = await Promise.all([this.store.waiting(queueId), this.queueFigures(queueId, cfg, now)]);
     return {
       queueId,
       name: cfg.name,
       waiting: waiting.length,
       longestWaitMs: waiting.length > 0 ? Math.max(0, now - Math.min(...waiting.map((w) => w.arrivedAt))) : 0,
       agents,
-      ewtMs: estimateWaitMs({
-        position: waiting.length + 1,
-        ahtMs: recentAhtMs(periods),
-        staffed,
-        available: agents.available,
-        defaultHandleMs: this.config.defaultHandleSeconds * 1000,
-      }),
+      ewtMs: estimateWaitMs({ position: waiting.length + 1, ...basis, defaultHandleMs: this.config.defaultHandleSeconds * 1000 }),
       ...periods,
       day,
     };
@@ -668,23 +668,11 @@ export class AcdService {
     return estimateWaitMs({ position: position ?? waiting + 1, ...basis, defaultHandleMs: this.config.defaultHandleSeconds * 1000 });
   }
 
-  private ewtBasis(queueId: string): Promise<{ staffed: number; available: number; ahtMs: number | null }> {
+  private ewtBasis(queueId: string): Promise<EwtBasis> {
     const now = this.clock.now();
     const hit = this.ewtBasisCache.get(queueId);
     if (hit && hit.until > now) return hit.basis;
-    const basis = (async () => {
-      const cfg = await this.store.getQueue(queueId);
-      const [members, counters] = await Promise.all([
-        this.store.members(queueId),
-        this.store.counters('queue', queueId, this.store.queueDay(cfg, now), now),
-      ]);
-      const states = await this.store.agentStates(Object.keys(members));
-      return {
-        staffed: states.filter((s) => s.state !== 'offline' && s.state !== 'paused').length,
-        available: states.filter((s) => s.state === 'available').length,
-        ahtMs: recentAhtMs({ today: queuePeriodStats(counters.today), last15Minutes: queuePeriodStats(counters.last15) }),
-      };
-    })();
+    const basis = this.store.getQueue(queueId).then(async (cfg) => (await this.queueFigures(queueId, cfg, now)).basis);
     this.ewtBasisCache.set(queueId, { until: now + EWT_BASIS_MS, basis });
     basis.catch(() => {
       if (this.ewtBasisCache.get(queueId)?.basis === basis) this.ewtBasisCache.delete(queueId);
