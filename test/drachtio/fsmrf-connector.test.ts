@@ -16,6 +16,7 @@ import type Mrf from 'drachtio-fsmrf';
 import { fsmrfConnector, type FreeswitchAddress, type FsmrfParts } from '../../src/telephony/drachtio/fsmrf-adapter.ts';
 import { VirtualClock } from '../../src/util/virtual-clock.ts';
 import { silentLogger } from './support/standins.ts';
+import { until } from './support/harness.ts';
 
 class StandinConnection extends EventEmitter implements esl.Connection {
   closing = false;
@@ -63,15 +64,6 @@ function rig(listenPort = 0) {
   return { connector, connections, servers };
 }
 
-/** Lets the connector's own asynchronous steps (the listen-port check) run. */
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (check()) return;
-    await new Promise((r) => setImmediate(r));
-  }
-  throw new Error(`never happened: ${what}`);
-}
-
 const held: Server[] = [];
 afterEach(async () => {
   for (const s of held.splice(0)) await new Promise((r) => s.close(r));
@@ -82,7 +74,7 @@ describe('fsmrfConnector', () => {
     const r = rig();
     const attempt = r.connector.connect(new AbortController().signal);
     r.connections[0]!.onReady();
-    await until(() => r.servers.length === 1, 'media server created');
+    await until(() => r.servers.length === 1); // the connector's listen-port check ran
     r.servers[0]!.emit('ready');
     const ms = await attempt;
     ms.disconnect();
@@ -119,7 +111,7 @@ describe('fsmrfConnector', () => {
     const r = rig();
     const attempt = r.connector.connect(new AbortController().signal);
     r.connections[0]!.onReady();
-    await until(() => r.servers.length === 1, 'media server created');
+    await until(() => r.servers.length === 1); // the connector's listen-port check ran
     r.servers[0]!.emit('error', new Error('MediaServer not ready, timeout waiting for connection to freeswitch'));
     await expect(attempt).rejects.toThrow('not ready');
     expect(r.servers[0]!.disconnects).toBe(1);
@@ -130,7 +122,7 @@ describe('fsmrfConnector', () => {
     const ctl = new AbortController();
     const attempt = r.connector.connect(ctl.signal);
     r.connections[0]!.onReady();
-    await until(() => r.servers.length === 1, 'media server created');
+    await until(() => r.servers.length === 1); // the connector's listen-port check ran
     ctl.abort();
     await expect(attempt).rejects.toThrow('abandoned');
     expect(r.connections[0]!.disconnects).toBe(1);
