@@ -20,11 +20,14 @@
  * INFO commandstats during the loop, on real keys of the data set)
  * (`pipeline_limit_ops_per_s`, `pipeline_ratio` — bound by the Node client, not
  * by Redis) and the Redis time of one ACD operation against those same
- * commands sent plain (`redis_side_ratio`).
+ * commands sent plain (`redis_side_ratio`); and the same equivalent pipeline
+ * from a client that costs nothing (pre-encoded RESP on raw sockets, replies
+ * counted, not decoded: bench/raw-pipeline.ts), bound by Redis
+ * (`raw_pipeline_limit_ops_per_s`, `raw_pipeline_ratio`).
  * ACD_BENCH_PROFILE=1 adds Redis time per operation (SLOWLOG, 2 s); ACD_BENCH_SCRIPTS=1 runs
  * EVALSHA scripts instead of the default Redis function library.
  * Last line: JSON {ops_per_s, limit_ops_per_s, ratio, limit_node_ops_per_s, ratio_node,
- * pipeline_limit_ops_per_s, pipeline_ratio, limit_commands_per_round_trip, redis_us_per_op,
+ * raw_pipeline_limit_ops_per_s, raw_pipeline_ratio, pipeline_limit_ops_per_s, pipeline_ratio, limit_commands_per_round_trip, redis_us_per_op,
  * limit_redis_us_per_round_trip, redis_side_ratio, p50_ms, p99_ms, dispatch_p99_ms}.
  */
 import { execFileSync } from 'node:child_process';
@@ -37,6 +40,7 @@ import { SCRIPT_NAMES, scriptFunctionName, scriptSource } from '../src/acd/scrip
 import { acdKeys } from '../src/acd/keys.ts';
 import type { AcdConfig } from '../src/config/acd.ts';
 import { startRedisServer } from '../test/support/redis-server.ts';
+import { encodeRoundTrip, rawRoundTrips, type EncodedRoundTrip } from './raw-pipeline.ts';
 
 const QUEUES = 20;
 const AGENTS = 1000;
@@ -505,6 +509,14 @@ async function main(): Promise<void> {
   const limit = await pipelineRoundTrips(clients, dataSet, mix, pipeRounds, CONCURRENCY, substituted);
   const pipeCpu = cpuShare(pipeCpu0, await cpuSnapshot(admin));
   const pipeUsec = redisUsecPerRoundTrip(await admin.info('commandstats'), pipeRounds);
+  // The same equivalent pipeline from a near-free client (pre-encoded RESP on
+  // raw sockets, replies counted, not decoded): bound by Redis, not by ioredis.
+  const trips: EncodedRoundTrip[] = Array.from({ length: Math.min(pipeRounds, 20_000) }, (_, n) => encodeRoundTrip(buildRoundTrip(dataSet, mix, n % CONCURRENCY, n, substituted)));
+  await admin.config('RESETSTAT');
+  const rawCpu0 = await cpuSnapshot(admin);
+  const rawLimit = await rawRoundTrips(redisSrv.url, trips, pipeRounds, CONCURRENCY);
+  const rawCpu = cpuShare(rawCpu0, await cpuSnapshot(admin));
+  const rawUsec = redisUsecPerRoundTrip(await admin.info('commandstats'), pipeRounds);
   admin.disconnect();
   // Single-command limits beside it: redis-benchmark SET (a C client) …
   const rounds = Math.max(50_000, Math.min(500_000, Math.round(ops)));
@@ -528,6 +540,8 @@ async function main(): Promise<void> {
     ratio: round(opsPerS / setLimit),
     limit_node_ops_per_s: Math.round(nodeLimit),
     ratio_node: round(opsPerS / nodeLimit),
+    raw_pipeline_limit_ops_per_s: Math.round(rawLimit),
+    raw_pipeline_ratio: round(opsPerS / rawLimit),
     pipeline_limit_ops_per_s: Math.round(limit),
     pipeline_ratio: round(opsPerS / limit),
     limit_commands_per_round_trip: perRoundTrip,
@@ -550,6 +564,7 @@ async function main(): Promise<void> {
       (substituted.size > 0 ? ` (as EXISTS: ${[...substituted].join(', ')})` : ''),
   );
   console.log(`  equivalent pipeline: ${pipeUsec.toFixed(1)} µs of Redis time per round trip against ${result.redis_us_per_op} µs per ACD operation: redis_side_ratio ${result.redis_side_ratio}; CPU ${pipeCpu}`);
+  console.log(`limit, the same equivalent pipeline from a raw-socket client (pre-encoded, replies not decoded; ${trips.length} distinct round trips cycled): ${result.raw_pipeline_limit_ops_per_s} round trips/s; raw_pipeline_ratio ${result.raw_pipeline_ratio}; ${rawUsec.toFixed(1)} µs of Redis time per round trip; CPU ${rawCpu}`);
   console.log(`limit: redis-benchmark SET -c ${CONCURRENCY} -n ${rounds}: ${result.limit_ops_per_s} ops/s; ratio ${result.ratio} (goal ≥ 0.5)`);
   console.log(`plain SET round trips from Node (2 ioredis clients, ${CONCURRENCY} in flight): ${result.limit_node_ops_per_s} ops/s; ratio ${result.ratio_node}`);
   console.log(JSON.stringify(result));
