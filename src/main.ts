@@ -92,10 +92,16 @@ export interface Running {
 export async function startService(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Running> {
   const log = logger.child({ instance: config.service.instanceId });
   const redis = createRedisClient(config.redis);
-  redis.on('error', (err: Error) => log.error({ err: { message: err.message, code: (err as NodeJS.ErrnoException).code } }, 'redis connection error'));
-  if (redis instanceof Cluster) {
-    redis.on('node error', (err: Error, node: string) => log.error({ err: { message: err.message, code: (err as NodeJS.ErrnoException).code }, node }, 'redis cluster node error'));
-  }
+  /** Connection errors (Redis down, a fail-over, a Cluster node lost) go to the log under the connection's role, not to stderr by ioredis. */
+  const logErrors = (client: RedisClient, connection: string): RedisClient => {
+    const fields = (err: Error) => ({ err: { message: err.message, code: (err as NodeJS.ErrnoException).code }, connection });
+    client.on('error', (err: Error) => log.error(fields(err), 'redis connection error'));
+    if (client instanceof Cluster) client.on('node error', (err: Error, node: string) => log.error({ ...fields(err), node }, 'redis cluster node error'));
+    return client;
+  };
+  logErrors(redis, 'main');
+  /** A connection of its own, for a subscriber or blocking reads. */
+  const connection = (role: string): RedisClient => logErrors(redis.duplicate(), role);
   await redis.ping();
   log.info({ mode: redisMode(config.redis) }, 'redis connected');
 
@@ -103,7 +109,7 @@ export async function startService(config: Config, logger: Logger, clock: Clock 
   instrumentRedis(redis, metrics.redisLatency);
 
   // ACD first: flow validation checks queue ids.
-  const acd = new AcdService({ redis, config: config.acd, clock, log });
+  const acd = new AcdService({ redis, blockingRedis: connection('acd-inbox'), config: config.acd, clock, log });
   await acd.start();
   if (existsSync(config.acd.queuesFile) && existsSync(config.acd.agentsFile)) {
     const loaded = await acd.loadFiles({ queuesFile: config.acd.queuesFile, agentsFile: config.acd.agentsFile });
@@ -114,7 +120,7 @@ export async function startService(config: Config, logger: Logger, clock: Clock 
   // Flows: store, this instance's published view, folder watcher, routing.
   const transferPolicy = createDestinationPolicy(config.flows.transferAllow);
   const store = new FlowStore({ redis, prefix: config.flows.keyPrefix, clock });
-  const registry = new FlowRegistry({ store, subscriber: redis.duplicate(), clock, logger: log, resyncMs: config.flows.resyncMs });
+  const registry = new FlowRegistry({ store, subscriber: connection('flows-subscriber'), clock, logger: log, resyncMs: config.flows.resyncMs });
   const validate = createFlowValidator({ transferPolicy, audioDir: config.flows.audioDir, queueIds: () => acd.knownQueueIds() });
   const watcher = new FlowFolderWatcher({ dir: config.flows.dir, store, validate, clock, logger: log, debounceMs: config.flows.watchDebounceMs });
   const flowAdmin = new FlowAdmin({ store, validate, logger: log, ...(config.flows.writeBack ? { writeBackDir: config.flows.dir } : {}), watcher });
@@ -177,7 +183,7 @@ export async function startService(config: Config, logger: Logger, clock: Clock 
     config: config.callbacks,
     agentContact: async (agentId) => contacts.contactFor(agentId, (await acd.getAgent(agentId))?.uri),
     hoursFor,
-    subscriber: redis.duplicate(),
+    subscriber: connection('callbacks-subscriber'),
   });
   wakeDialer.dialer = dialer;
   await dialer.start();
@@ -202,7 +208,7 @@ export async function startService(config: Config, logger: Logger, clock: Clock 
     },
   });
   // Live calls of every instance (snapshot in Redis, hang-up over pub/sub): src/calls/live-calls.ts.
-  const liveCalls = new LiveCalls({ redis, subscriber: redis.duplicate(), config: config.liveCalls, instanceId: config.service.instanceId, calls: engine, clock, log });
+  const liveCalls = new LiveCalls({ redis, subscriber: connection('live-calls-subscriber'), config: config.liveCalls, instanceId: config.service.instanceId, calls: engine, clock, log });
   await liveCalls.start();
   const router = new CallRouter({
     routes,
