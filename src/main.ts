@@ -162,7 +162,9 @@ export async function startService(config: Config, logger: Logger, clock: Clock 
   const cbStore = new CallbackStore(redis, config.callbacks.keyPrefix, config.callbacks.retentionDays * 86_400_000);
   // The manager wakes the dialer after a change; the dialer is built after the manager.
   const wakeDialer: { dialer?: CallbackDialer } = {};
-  const hoursFor = loadQueueHours(config.callbacks.hoursFile);
+  // A queue's own hours of operation win over CALLBACK_HOURS_FILE.
+  const fileHours = loadQueueHours(config.callbacks.hoursFile);
+  const hoursFor = (queueId: string) => acd.queueHours(queueId) ?? fileHours(queueId);
   const callbacks = new CallbackManager({
     store: cbStore,
     clock,

@@ -6,6 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { Obj, Id, LocalizedText } from '../flows/common.ts';
+import { BusinessHoursSchema, scheduleProblems } from '../util/business-hours.ts';
 
 export const STRATEGIES = [
   'longest-idle-agent',
@@ -57,6 +58,13 @@ export const QueueConfig = Obj(
     whisper: Type.Optional(LocalizedText),
     timeZone: Type.Optional(Type.String({ minLength: 1, description: 'IANA time zone for "today" statistics; default: the ACD time zone' })),
     scanLimit: Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'How many head callers the assignment looks at per run (skills matching)' }),
+    hours: Type.Optional(
+      Type.Object(BusinessHoursSchema.properties, {
+        additionalProperties: false,
+        description:
+          'Hours of operation: call-backs for this queue are offered slots and dialed only inside them (they win over CALLBACK_HOURS_FILE); absent: the file, else always open',
+      }),
+    ),
   },
   { description: 'A queue of the ACD' },
 );
@@ -109,8 +117,17 @@ function validated<T>(schema: Parameters<typeof Value.Check>[0], input: unknown,
   return value as T;
 }
 
+/** Problems the schema cannot see in a queue's hours (time zone, overlapping or reversed ranges), at JSON pointers under `base`. */
+function checkHours(q: QueueConfig, where: string, base: string): void {
+  if (!q.hours) return;
+  const problems = scheduleProblems(q.hours);
+  if (problems.length > 0) throw new AcdConfigError(where, problems.slice(0, 10).map((p) => `${base}/hours${p.pointer}: ${p.message}`));
+}
+
 export function parseQueueConfig(input: unknown, where = 'queue'): QueueConfig {
-  return validated<QueueConfig>(QueueConfig, input, where);
+  const q = validated<QueueConfig>(QueueConfig, input, where);
+  checkHours(q, where, '');
+  return q;
 }
 
 export function parseAgentConfig(input: unknown, where = 'agent'): AgentConfig {
@@ -129,6 +146,7 @@ export function parseQueuesFile(input: unknown, file: string): QueueConfig[] {
   for (const [i, q] of doc.queues.entries()) {
     if (seen.has(q.id)) throw new AcdConfigError(file, [`/queues/${i}/id: duplicate queue id "${q.id}"`]);
     seen.add(q.id);
+    checkHours(q, file, `/queues/${i}`);
   }
   return doc.queues;
 }

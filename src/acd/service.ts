@@ -11,6 +11,7 @@
 import type { Logger } from 'pino';
 import { readFile } from 'node:fs/promises';
 import type { Clock, TimerHandle } from '../util/clock.ts';
+import type { BusinessHours } from '../util/business-hours.ts';
 import type { AcdConfig } from '../config/acd.ts';
 import type { RedisClient } from './scripts.ts';
 import { AcdStore, type AgentStateRecord, type EnqueueResult, type EntryKind, type LeaveReason } from './store.ts';
@@ -140,6 +141,7 @@ export class AcdService {
   private readonly noAgentListeners = new Map<string, Set<() => void>>();
   private readonly ewtBasisCache = new Map<string, { until: number; basis: Promise<EwtBasis> }>();
   private queueIdCache = new Set<string>();
+  private queueHoursCache = new Map<string, BusinessHours>();
 
   constructor(private readonly options: AcdServiceOptions) {
     this.config = options.config;
@@ -475,8 +477,22 @@ export class AcdService {
     return this.queueIdCache;
   }
 
+  /**
+   * A queue's hours of operation (`hours` of its config) as last seen: read
+   * with the queue ids (at start, on this instance's changes, at every reaper
+   * run), so a change made on another instance is seen here within
+   * `reapIntervalMs`. For call-backs, which need the answer synchronously.
+   */
+  queueHours(queueId: string): BusinessHours | undefined {
+    return this.queueHoursCache.get(queueId);
+  }
+
   private async refreshQueueIds(): Promise<void> {
-    this.queueIdCache = new Set(await this.store.queueIds());
+    const ids = await this.store.queueIds();
+    const hours = new Map<string, BusinessHours>();
+    for (const q of await this.store.getQueues(ids)) if (q.hours) hours.set(q.id, q.hours);
+    this.queueIdCache = new Set(ids);
+    this.queueHoursCache = hours;
   }
 
   async listQueues(): Promise<QueueConfig[]> {
@@ -504,6 +520,8 @@ export class AcdService {
     const queue = parseQueueConfig(input, `queue ${describeId(input)}`);
     const r = await this.store.setQueue(queue);
     this.queueIdCache.add(queue.id);
+    if (queue.hours) this.queueHoursCache.set(queue.id, queue.hours);
+    else this.queueHoursCache.delete(queue.id);
     return { queue, created: r === 'created' };
   }
 
@@ -511,6 +529,7 @@ export class AcdService {
   async deleteQueue(queueId: string): Promise<void> {
     await this.store.deleteQueue(queueId);
     this.queueIdCache.delete(queueId);
+    this.queueHoursCache.delete(queueId);
   }
 
   async listAgents(): Promise<AgentConfig[]> {

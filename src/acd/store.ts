@@ -297,6 +297,13 @@ export class AcdStore {
     return s === null ? undefined : parseQueueConfig(JSON.parse(s), `redis queue ${queueId}`);
   }
 
+  /** The configs of `queueIds` (one MGET: the keys share the prefix's slot); ids without a config are left out. */
+  async getQueues(queueIds: readonly string[]): Promise<QueueConfig[]> {
+    if (queueIds.length === 0) return [];
+    const raw = await this.options.clock.external(this.redis.mget(queueIds.map((id) => this.keys.queue(id))));
+    return raw.flatMap((s, i) => (s === null ? [] : [parseQueueConfig(JSON.parse(s), `redis queue ${queueIds[i]!}`)]));
+  }
+
   async queueIds(): Promise<string[]> {
     return (await this.options.clock.external(this.redis.smembers(this.keys.queues()))).sort();
   }

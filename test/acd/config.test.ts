@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rig, until, queue, agent, waitingCall, type Rig } from './helpers.ts';
+import { rig, until, queue, agent, waitingCall, prefix, type Rig } from './helpers.ts';
 import { AcdError } from '../../src/acd/errors.ts';
 import { AcdConfigError, parseQueuesFile, parseAgentsFile } from '../../src/acd/model.ts';
 import { loadAcdConfig, AcdConfigEnvError } from '../../src/config/acd.ts';
@@ -102,6 +102,43 @@ describe('live configuration changes', () => {
     expect(again.refused).toEqual([]);
     expect((await acd.listQueues()).map((q) => q.id)).toEqual(['only']);
     expect((await acd.listAgents()).map((a) => a.id)).toEqual(['x1']);
+  });
+});
+
+describe("a queue's hours of operation", () => {
+  const hours = { timeZone: 'Europe/Warsaw', weekly: { mon: ['08:00-16:00'], tue: ['08:00-12:00', '13:00-16:00'] }, holidays: [{ date: '12-25', name: 'Boże Narodzenie' }] };
+
+  it('are checked with their place; a refused change keeps the stored hours', async () => {
+    r = await rig();
+    const { acd } = r;
+    await acd.putQueue(queue('q', { hours }));
+    await expect(acd.putQueue(queue('q', { hours: { ...hours, timeZone: 'Europe/Atlantis' } }))).rejects.toThrow(/\/hours\/timeZone: unknown time zone "Europe\/Atlantis"/);
+    await expect(acd.putQueue(queue('q', { hours: { ...hours, weekly: { mon: ['08:00-12:00', '11:00-16:00'] } } }))).rejects.toThrow(/\/hours\/weekly\/mon: ranges overlap/);
+    await expect(acd.putQueue(queue('q', { hours: { ...hours, weekly: { fri: ['8-16'] } } }))).rejects.toThrow(/\/hours\/weekly\/fri\/0/);
+    expect((await acd.getQueue('q'))?.hours).toEqual(hours);
+    expect(acd.queueHours('q')).toEqual(hours);
+    expect(() =>
+      parseQueuesFile({ queues: [{ id: 'a', name: 'A' }, { id: 'b', name: 'B', hours: { timeZone: 'UTC', weekly: { sun: ['10:00-09:00'] } } }] }, 'queues.json'),
+    ).toThrow('queues.json: /queues/1/hours/weekly/sun/0: "10:00-09:00" ends before it starts');
+  });
+
+  it('are seen by every instance: at once where set, within a reaper run elsewhere; removing them reopens the queue', async () => {
+    const shared = prefix();
+    r = await rig({ prefix: shared });
+    const other = await rig({ prefix: shared, instanceId: 'i2', clock: r.clock });
+    try {
+      await r.acd.putQueue(queue('q', { hours }));
+      expect(r.acd.queueHours('q')).toEqual(hours);
+      expect(other.acd.queueHours('q')).toBeUndefined();
+      await other.acd.reapNow();
+      expect(other.acd.queueHours('q')).toEqual(hours);
+      await r.acd.putQueue(queue('q'));
+      expect(r.acd.queueHours('q')).toBeUndefined();
+      await other.acd.reapNow();
+      expect(other.acd.queueHours('q')).toBeUndefined();
+    } finally {
+      await other.close();
+    }
   });
 });
 

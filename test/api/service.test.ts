@@ -119,6 +119,36 @@ describe('the service started as npm start does (sim driver)', () => {
     expect(lost.call.heard.map((h) => h.text).join('|')).toMatch(/sorry/i);
   });
 
+  it("call-backs follow the queue's own hours of operation, set over the API", async () => {
+    // Monday 10:00 in Warsaw now; the queue opens on Tuesdays 08:00-09:00 only.
+    const hours = { timeZone: 'Europe/Warsaw', weekly: { tue: ['08:00-09:00'] } };
+    const bad = await api('/queues/cbq', { method: 'PUT', body: { name: 'Call-backs', hours: { ...hours, weekly: { tue: ['09:00-08:00'] } } } });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.body)).toContain('/hours/weekly/tue/0');
+    expect((await api('/queues/cbq', { method: 'PUT', body: { name: 'Call-backs', hours } })).status).toBe(201);
+    expect((await api('/queues/cbq')).body).toMatchObject({ hours });
+
+    const cbFlow = {
+      id: 'cb',
+      name: 'Call-back line',
+      defaultLanguage: 'pl',
+      start: 'cb',
+      nodes: {
+        cb: { type: 'callback', queue: 'cbq', next: 'bye', declined: 'bye', error: 'bye' },
+        bye: { type: 'hangup' },
+      },
+    };
+    expect((await api('/flows/cb?publish=true', { method: 'PUT', body: cbFlow })).status).toBe(201);
+    expect((await api('/routes/300', { method: 'PUT', body: { flowId: 'cb' } })).status).toBe(200);
+    await runUntil(() => running.registry.get('cb') !== undefined);
+
+    const c = sim.incoming({ from: '+48600000005', to: '300', script: [{ digits: '1' }, { digits: '1' }] });
+    await runUntil(() => c.call.isEnded);
+    expect(c.call.heard.map((h) => h.text).join('|')).toContain('jutro o 08:00');
+    const list = (await api('/callbacks?queueId=cbq')).body as { callbacks: Array<{ dueAt: string }> };
+    expect(list.callbacks.map((cb) => cb.dueAt)).toEqual(['2026-01-06T07:00:00.000Z']);
+  });
+
   it('serves the OpenAPI document and readiness', async () => {
     const ready = await api('/ready');
     expect(ready).toEqual({ status: 200, body: { ready: true, checks: [{ name: 'redis', ok: true }] } });
