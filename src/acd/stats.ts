@@ -9,6 +9,11 @@
  * left by max wait (overflow), exit key or call-back request are not in the
  * denominator: they were routed elsewhere on purpose and are counted where
  * they are served. With nothing in the denominator SL is null (not 100%).
+ *
+ * Abandon rate = abandons after the short-abandon threshold / (offered − short
+ * abandons): the share of callers the queue had a fair chance to serve who
+ * gave up. Callers still waiting are in the denominator (they were offered);
+ * null when nothing was offered.
  */
 
 export interface PeriodStats {
@@ -38,6 +43,8 @@ export interface PeriodStats {
   ahtMs: number | null;
   /** 0..1, formula above; null when nothing to measure. */
   serviceLevel: number | null;
+  /** 0..1, formula above; null when nothing was offered. */
+  abandonRate: number | null;
   /** Mean wait of (all) abandoned calls, ms. */
   avgAbandonWaitMs: number | null;
 }
@@ -52,8 +59,10 @@ export function queuePeriodStats(c: Record<string, number>): PeriodStats {
   const avgTalk = mean(n(c, 'talkMs'), n(c, 'handled'));
   const avgAcw = mean(n(c, 'acwMs'), n(c, 'acwCount'));
   const slDenominator = answered + (abandoned - shortAbandoned);
+  const offered = n(c, 'offered');
+  const abandonDenominator = offered - shortAbandoned;
   return {
-    offered: n(c, 'offered'),
+    offered,
     answered,
     abandoned,
     shortAbandoned,
@@ -70,6 +79,7 @@ export function queuePeriodStats(c: Record<string, number>): PeriodStats {
     avgAfterCallWorkMs: avgAcw,
     ahtMs: avgTalk === null ? null : avgTalk + (avgAcw ?? 0),
     serviceLevel: slDenominator > 0 ? n(c, 'answeredInSl') / slDenominator : null,
+    abandonRate: abandonDenominator > 0 ? (abandoned - shortAbandoned) / abandonDenominator : null,
     avgAbandonWaitMs: mean(n(c, 'abandonWaitMs'), abandoned),
   };
 }

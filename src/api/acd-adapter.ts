@@ -112,6 +112,8 @@ export function acdMetrics(acd: AcdService): AcdMetricsSource {
           abandoned: s.today.abandoned,
           ...(s.today.serviceLevel !== null ? { serviceLevel: s.today.serviceLevel } : {}),
           ...(s.today.asaMs !== null ? { asaSeconds: s.today.asaMs / 1000 } : {}),
+          ...(s.today.abandonRate !== null ? { abandonRate: s.today.abandonRate } : {}),
+          ...(s.today.ahtMs !== null ? { ahtSeconds: s.today.ahtMs / 1000 } : {}),
         });
       }
       const agentsByState: Record<string, number> = {};

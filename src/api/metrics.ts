@@ -23,6 +23,10 @@ export interface QueueMetrics {
   serviceLevel?: number;
   /** Average speed of answer today, seconds. */
   asaSeconds?: number;
+  /** Abandons after the short-abandon threshold / (offered − short abandons) today, 0..1. */
+  abandonRate?: number;
+  /** Average handle time (talk + after-call work) today, seconds. */
+  ahtSeconds?: number;
 }
 
 export interface AcdMetricsSource {
@@ -48,6 +52,8 @@ export class ServiceMetrics {
   private readonly queueAbandoned: Gauge<'queue'>;
   private readonly queueServiceLevel: Gauge<'queue'>;
   private readonly queueAsa: Gauge<'queue'>;
+  private readonly queueAbandonRate: Gauge<'queue'>;
+  private readonly queueAht: Gauge<'queue'>;
   private readonly agentsByState: Gauge<'state'>;
   private acd: AcdMetricsSource | undefined;
 
@@ -71,6 +77,13 @@ export class ServiceMetrics {
     this.queueAbandoned = new Gauge({ name: 'ivr_queue_calls_abandoned_today', help: 'Calls abandoned while waiting today', labelNames: ['queue'], registers });
     this.queueServiceLevel = new Gauge({ name: 'ivr_queue_service_level_ratio', help: 'Share of calls answered within the service-level threshold today (0..1)', labelNames: ['queue'], registers });
     this.queueAsa = new Gauge({ name: 'ivr_queue_asa_seconds', help: 'Average speed of answer today', labelNames: ['queue'], registers });
+    this.queueAbandonRate = new Gauge({
+      name: 'ivr_queue_abandon_rate_ratio',
+      help: 'Callers who hung up after the short-abandon threshold / (offered − short abandons), today (0..1)',
+      labelNames: ['queue'],
+      registers,
+    });
+    this.queueAht = new Gauge({ name: 'ivr_queue_aht_seconds', help: 'Average handle time (talk + after-call work) today', labelNames: ['queue'], registers });
     this.agentsByState = new Gauge({ name: 'ivr_agents', help: 'Agents per state', labelNames: ['state'], registers });
   }
 
@@ -89,7 +102,7 @@ export class ServiceMetrics {
   async render(): Promise<string> {
     if (this.acd) {
       const snap = await this.acd.snapshot();
-      for (const g of [this.queueWaiting, this.queueOffered, this.queueAnswered, this.queueAbandoned, this.queueServiceLevel, this.queueAsa, this.agentsByState]) g.reset();
+      for (const g of [this.queueWaiting, this.queueOffered, this.queueAnswered, this.queueAbandoned, this.queueServiceLevel, this.queueAsa, this.queueAbandonRate, this.queueAht, this.agentsByState]) g.reset();
       for (const q of snap.queues) {
         const l = { queue: q.queueId };
         this.queueWaiting.set(l, q.waiting);
@@ -98,6 +111,8 @@ export class ServiceMetrics {
         this.queueAbandoned.set(l, q.abandoned);
         if (q.serviceLevel !== undefined) this.queueServiceLevel.set(l, q.serviceLevel);
         if (q.asaSeconds !== undefined) this.queueAsa.set(l, q.asaSeconds);
+        if (q.abandonRate !== undefined) this.queueAbandonRate.set(l, q.abandonRate);
+        if (q.ahtSeconds !== undefined) this.queueAht.set(l, q.ahtSeconds);
       }
       for (const [state, n] of Object.entries(snap.agentsByState)) this.agentsByState.set({ state }, n);
     }

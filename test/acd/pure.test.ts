@@ -56,3 +56,12 @@ describe('service level', () => {
     expect(queuePeriodStats({}).serviceLevel).toBeNull();
   });
 });
+
+describe('abandon rate', () => {
+  it('counts abandons after the short-abandon threshold among the callers offered, short abandons left out of both', () => {
+    // 20 offered, 5 abandoned of which 2 short: 3 / 18
+    expect(queuePeriodStats({ offered: 20, answered: 12, abandoned: 5, shortAbandoned: 2, timedOut: 3 }).abandonRate).toBe(3 / 18);
+    expect(queuePeriodStats({ offered: 2, abandoned: 2, shortAbandoned: 2 }).abandonRate).toBeNull();
+    expect(queuePeriodStats({}).abandonRate).toBeNull();
+  });
+});

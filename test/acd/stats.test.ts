@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { rig, queue, agent, until, waitingCall, type Rig } from './helpers.ts';
+import { ServiceMetrics } from '../../src/api/metrics.ts';
+import { acdMetrics } from '../../src/api/acd-adapter.ts';
 
 let r: Rig;
 afterEach(async () => r?.close());
@@ -56,10 +58,20 @@ describe('real-time statistics', () => {
       avgAfterCallWorkMs: 7_000,
       ahtMs: 97_000,
       serviceLevel: 1 / 3,
+      // one abandon after the 5 s threshold among the 3 callers who were not short abandons
+      abandonRate: 1 / 3,
       avgAbandonWaitMs: 16_500,
     };
     expect(q.today).toMatchObject(expected);
     expect(q.last15Minutes).toMatchObject(expected);
+    // The same figures in the Prometheus exposition (service level, ASA, abandon rate, AHT).
+    const metrics = new ServiceMetrics({ processMetrics: false });
+    metrics.setAcdSource(acdMetrics(acd));
+    const text = await metrics.render();
+    expect(text).toContain(`ivr_queue_service_level_ratio{queue="q"} ${1 / 3}`);
+    expect(text).toContain('ivr_queue_asa_seconds{queue="q"} 17.5');
+    expect(text).toContain(`ivr_queue_abandon_rate_ratio{queue="q"} ${1 / 3}`);
+    expect(text).toContain('ivr_queue_aht_seconds{queue="q"} 97');
     expect(q.agents).toMatchObject({ available: 1 });
     const a = await acd.agentStats('a1');
     expect(a.today).toMatchObject({ answered: 2, handled: 2, talkMs: 180_000, afterCallWorkMs: 14_000 });
