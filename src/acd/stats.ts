@@ -93,6 +93,19 @@ export interface AgentPeriodStats {
   avgTalkMs: number | null;
   /** Milliseconds spent in each state (counted when the state is left). */
   timeInState: Record<string, number>;
+  /**
+   * Occupancy, 0..1: time busy with calls (ringing, on a call, wrap-up) /
+   * time ready for them (the same plus available). Paused and offline time
+   * are left out. From `timeInState`, so the current state counts once it is
+   * left. Null before any such time.
+   */
+  occupancy: number | null;
+}
+
+function occupancyOf(t: Record<string, number>): number | null {
+  const busy = (t['reserved'] ?? 0) + (t['on-call'] ?? 0) + (t['wrap-up'] ?? 0);
+  const ready = busy + (t['available'] ?? 0);
+  return ready > 0 ? busy / ready : null;
 }
 
 export function agentPeriodStats(c: Record<string, number>): AgentPeriodStats {
@@ -106,5 +119,6 @@ export function agentPeriodStats(c: Record<string, number>): AgentPeriodStats {
     afterCallWorkMs: n(c, 'acwMs'),
     avgTalkMs: mean(n(c, 'talkMs'), n(c, 'handled')),
     timeInState,
+    occupancy: occupancyOf(timeInState),
   };
 }

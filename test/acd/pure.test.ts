@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { announcementText, configuredWhisper, defaultWhisper, minutesPhrase, polishPlural } from '../../src/acd/announce.ts';
 import { estimateWaitMs } from '../../src/acd/ewt.ts';
 import { acdKeys, luaKeyFunctions, InvalidKeyPrefixError } from '../../src/acd/keys.ts';
-import { queuePeriodStats } from '../../src/acd/stats.ts';
+import { agentPeriodStats, queuePeriodStats } from '../../src/acd/stats.ts';
 
 describe('announcements', () => {
   it('uses Polish plural forms for minutes', () => {
@@ -54,6 +54,14 @@ describe('service level', () => {
     const s = queuePeriodStats({ answered: 8, answeredInSl: 6, abandoned: 4, shortAbandoned: 2, timedOut: 3 });
     expect(s.serviceLevel).toBe(6 / 10);
     expect(queuePeriodStats({}).serviceLevel).toBeNull();
+  });
+});
+
+describe('agent occupancy', () => {
+  it('is the time busy with calls over the time ready for them; paused time is left out', () => {
+    const s = agentPeriodStats({ 'ms:available': 60_000, 'ms:reserved': 10_000, 'ms:on-call': 100_000, 'ms:wrap-up': 30_000, 'ms:paused': 500_000 });
+    expect(s.occupancy).toBe(140_000 / 200_000);
+    expect(agentPeriodStats({ 'ms:paused': 1_000 }).occupancy).toBeNull();
   });
 });
 

@@ -76,6 +76,8 @@ describe('real-time statistics', () => {
     const a = await acd.agentStats('a1');
     expect(a.today).toMatchObject({ answered: 2, handled: 2, talkMs: 180_000, afterCallWorkMs: 14_000 });
     expect(a.today.timeInState['on-call']).toBe(180_000);
+    // every ready moment went to calls (each offer came the moment the agent was ready); the break is left out
+    expect(a.today.occupancy).toBe(1);
     // EWT from the recent AHT (talk + after-call work): 2 callers ahead of the one at position 3, 1 staffed and free
     expect(await acd.estimateWait('q', 3)).toBe(2 * 97_000);
 
