@@ -19,20 +19,7 @@ import { VirtualClock } from '../../src/util/virtual-clock.ts';
 import type { SimCall } from '../../src/telephony/sim/sim-call.ts';
 import type { PrivateRedis } from '../support/redis-server.ts';
 import { startRedisCluster } from '../support/redis-cluster.ts';
-import { adminApi, removeDir, simServiceEnv, tempFlowsDir } from './harness.ts';
-
-const salesFlow = {
-  id: 'sales',
-  name: 'Sales line',
-  defaultLanguage: 'en',
-  start: 'hello',
-  nodes: {
-    hello: { type: 'play', prompt: 'Welcome to sales', next: 'wait' },
-    wait: { type: 'queue', queue: 'sales', next: 'bye', noagents: 'sorry' },
-    sorry: { type: 'play', prompt: 'Nobody is there', next: 'bye' },
-    bye: { type: 'hangup' },
-  },
-};
+import { adminApi, publishAndRoute, removeDir, salesQueueFlow, simServiceEnv, tempFlowsDir } from './harness.ts';
 
 describe('the service on Redis Cluster', () => {
   let cluster: PrivateRedis;
@@ -88,17 +75,7 @@ describe('the service on Redis Cluster', () => {
     expect((await api('/agents/ann', { method: 'PUT', body: { name: 'Ann', uri: 'sip:1001@agents.test', queues: [{ queue: 'sales' }] } })).status).toBe(201);
     expect((await api('/agents/ann/login', { method: 'POST' })).body).toMatchObject({ state: 'available' });
 
-    const live = new Promise<void>((resolve) => {
-      const off = running.registry.onChange((c) => {
-        if (c.flowId === 'sales' && c.version === 1) {
-          off();
-          resolve();
-        }
-      });
-    });
-    expect((await api('/flows/sales?publish=true', { method: 'PUT', body: salesFlow })).status).toBe(201);
-    await live;
-    expect((await api('/routes/200', { method: 'PUT', body: { flowId: 'sales' } })).status).toBe(200);
+    await publishAndRoute(running, api, salesQueueFlow, '200');
 
     const sim = running.sim!;
     sim.endpoint('sip:1001@agents.test', { answerAfterMs: 2_000, onScriptEnd: 'wait' });

@@ -28,6 +28,7 @@ import { FlowRegistry } from '../../src/flows/store/registry.ts';
 import { FlowFolderWatcher, type Closable } from '../../src/flows/store/watcher.ts';
 import { createFlowValidator } from '../../src/flows/store/validator.ts';
 import { RouteTable } from '../../src/routing/route-table.ts';
+import type { Running } from '../../src/main.ts';
 import { denyAllDestinations } from '../../src/engine/simulate.ts';
 import { VirtualClock } from '../../src/util/virtual-clock.ts';
 import { redisUrl } from '../support/redis.ts';
@@ -261,4 +262,44 @@ export function adminApi(baseUrl: () => string) {
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as unknown };
   };
+}
+
+/** A flow that greets the caller and queues them in `sales`; `sorry` when nobody is logged in to it. */
+export const salesQueueFlow = {
+  id: 'sales',
+  name: 'Sales line',
+  defaultLanguage: 'en',
+  start: 'hello',
+  nodes: {
+    hello: { type: 'play', prompt: 'Welcome to sales', next: 'wait' },
+    wait: { type: 'queue', queue: 'sales', next: 'bye', noagents: 'sorry' },
+    sorry: { type: 'play', prompt: 'Nobody is there', next: 'bye' },
+    bye: { type: 'hangup' },
+  },
+};
+
+/**
+ * Publishes `flow` (its first version) over the admin API of a started
+ * service, waits until that service serves it, and routes `did` to it.
+ * Throws, naming the step, when the API refuses one.
+ */
+export async function publishAndRoute(
+  running: Pick<Running, 'registry'>,
+  api: ReturnType<typeof adminApi>,
+  flow: { id: string },
+  did: string,
+): Promise<void> {
+  const live = new Promise<void>((resolve) => {
+    const off = running.registry.onChange((c) => {
+      if (c.flowId === flow.id && c.version === 1) {
+        off();
+        resolve();
+      }
+    });
+  });
+  const published = await api(`/flows/${flow.id}?publish=true`, { method: 'PUT', body: flow });
+  if (published.status !== 201) throw new Error(`publishing flow ${flow.id}: ${published.status} ${JSON.stringify(published.body)}`);
+  await live;
+  const routed = await api(`/routes/${did}`, { method: 'PUT', body: { flowId: flow.id } });
+  if (routed.status !== 200) throw new Error(`routing ${did} to ${flow.id}: ${routed.status} ${JSON.stringify(routed.body)}`);
 }

@@ -20,20 +20,7 @@ import { startService, type Running } from '../../src/main.ts';
 import { VirtualClock } from '../../src/util/virtual-clock.ts';
 import type { SimCall } from '../../src/telephony/sim/sim-call.ts';
 import { startRedisSentinelSet, type PrivateSentinelSet } from '../support/redis-sentinel.ts';
-import { adminApi, removeDir, simServiceEnv, tempFlowsDir } from './harness.ts';
-
-const salesFlow = {
-  id: 'sales',
-  name: 'Sales line',
-  defaultLanguage: 'en',
-  start: 'hello',
-  nodes: {
-    hello: { type: 'play', prompt: 'Welcome to sales', next: 'wait' },
-    wait: { type: 'queue', queue: 'sales', next: 'bye', noagents: 'sorry' },
-    sorry: { type: 'play', prompt: 'Nobody is there', next: 'bye' },
-    bye: { type: 'hangup' },
-  },
-};
+import { adminApi, publishAndRoute, removeDir, salesQueueFlow, simServiceEnv, tempFlowsDir } from './harness.ts';
 
 describe('the service on Redis Sentinel, through a fail-over', () => {
   let set: PrivateSentinelSet;
@@ -89,17 +76,7 @@ describe('the service on Redis Sentinel, through a fail-over', () => {
     expect((await api('/agents/ann/login', { method: 'POST' })).body).toMatchObject({ state: 'available' });
     expect((await api('/agents/ann/pause', { method: 'POST', body: { reason: 'break' } })).body).toMatchObject({ state: 'paused' });
 
-    const live = new Promise<void>((resolve) => {
-      const off = running.registry.onChange((c) => {
-        if (c.flowId === 'sales' && c.version === 1) {
-          off();
-          resolve();
-        }
-      });
-    });
-    expect((await api('/flows/sales?publish=true', { method: 'PUT', body: salesFlow })).status).toBe(201);
-    await live;
-    expect((await api('/routes/200', { method: 'PUT', body: { flowId: 'sales' } })).status).toBe(200);
+    await publishAndRoute(running, api, salesQueueFlow, '200');
 
     const sim = running.sim!;
     sim.endpoint('sip:1001@agents.test', { answerAfterMs: 2_000, onScriptEnd: 'wait' });

@@ -6,12 +6,11 @@
  * has been turned into its replica (so every client of the old one was
  * disconnected by the Sentinel and has to ask it where the primary is now).
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort, startRedisServer, type PrivateRedis } from './redis-server.ts';
+import { freePort, spawnRedisProcess, startRedisServer, type PrivateRedis } from './redis-server.ts';
 
 export interface PrivateSentinelSet {
   masterName: string;
@@ -75,12 +74,7 @@ export async function startRedisSentinelSet(name: string): Promise<PrivateSentin
       '',
     ].join('\n'),
   );
-  const child = spawn('redis-server', [conf, '--sentinel'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const killOnExit = (): void => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  };
-  process.once('exit', killOnExit);
+  const sentinelProc = await spawnRedisProcess([conf, '--sentinel'], dir, `+monitor master ${masterName}`);
   const sentinel = quiet(new Redis(sentinelPort, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1 }));
   await until(async () => {
     if (sentinel.status !== 'ready') await sentinel.connect();
@@ -128,12 +122,7 @@ export async function startRedisSentinelSet(name: string): Promise<PrivateSentin
     },
     async stop() {
       sentinel.disconnect();
-      process.off('exit', killOnExit);
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await new Promise((r) => child.once('exit', r));
-      }
-      rmSync(dir, { recursive: true, force: true });
+      await sentinelProc.stop();
       await replica.stop();
       await primary.stop();
     },

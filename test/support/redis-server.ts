@@ -28,18 +28,18 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** `extraArgs(dir)` adds arguments (e.g. cluster mode with a nodes file in `dir`). */
-export async function startRedisServer(name: string, extraArgs: (dir: string) => string[] = () => []): Promise<PrivateRedis> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), `ivr-${name}-redis-`));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs(dir)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * Spawns `redis-server args` and resolves once its output contains `ready`,
+ * with a stop() that ends it and removes `dir`. A process that ends without
+ * stop() (a crash, process.exit) does not leave the server running.
+ */
+export async function spawnRedisProcess(args: string[], dir: string, ready: string): Promise<{ stop(): Promise<void> }> {
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let out = '';
     const onData = (buf: Buffer): void => {
       out += buf.toString();
-      if (out.includes('Ready to accept connections')) {
+      if (out.includes(ready)) {
         child.stdout?.off('data', onData);
         resolve();
       }
@@ -48,16 +48,12 @@ export async function startRedisServer(name: string, extraArgs: (dir: string) =>
     child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
     child.once('error', (err) => reject(new Error(`cannot start redis-server (is it installed?): ${err.message}`)));
   });
-  // A process that ends without stop() (a crash, process.exit) must not leave the server running.
   const killOnExit = (): void => {
     if (child.exitCode === null) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   };
   process.once('exit', killOnExit);
   return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    dir,
     stop: async () => {
       process.off('exit', killOnExit);
       if (child.exitCode === null) {
@@ -67,4 +63,16 @@ export async function startRedisServer(name: string, extraArgs: (dir: string) =>
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** `extraArgs(dir)` adds arguments (e.g. cluster mode with a nodes file in `dir`). */
+export async function startRedisServer(name: string, extraArgs: (dir: string) => string[] = () => []): Promise<PrivateRedis> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), `ivr-${name}-redis-`));
+  const proc = await spawnRedisProcess(
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs(dir)],
+    dir,
+    'Ready to accept connections',
+  );
+  return { url: `redis://127.0.0.1:${port}`, port, dir, stop: () => proc.stop() };
 }
