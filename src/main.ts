@@ -159,7 +159,7 @@ export async function startService(config: Config, logger: Logger, clock: Clock 
   }
 
   // Call-backs.
-  const cbStore = new CallbackStore(redis, config.callbacks.keyPrefix, config.callbacks.retentionDays * 86_400_000);
+  const cbStore = new CallbackStore(redis, config.callbacks.keyPrefix, config.callbacks.retentionDays * 86_400_000, config.callbacks.timeZone);
   // The manager wakes the dialer after a change; the dialer is built after the manager.
   const wakeDialer: { dialer?: CallbackDialer } = {};
   // A queue's own hours of operation win over CALLBACK_HOURS_FILE.

@@ -135,5 +135,5 @@ export interface CallbacksApi {
   /** Throws CallbackError (… CALLBACK_INVALID_TIME). */
   reschedule(callbackId: string, at: number): Promise<CallbackRecord>;
   /** Backlog per queue: pending (not finished), completed, failed, cancelled. */
-  stats(queueIds?: readonly string[]): Promise<Array<{ queueId: string; pending: number; completed: number; failed: number; cancelled: number }>>;
+  stats(queueIds?: readonly string[]): Promise<Array<{ queueId: string; pending: number; completed: number; failed: number; cancelled: number; today: { requested: number; completed: number; failed: number; cancelled: number } }>>;
 }

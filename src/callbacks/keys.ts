@@ -18,6 +18,7 @@
  * | `cb:all` | zset | every call-back id → requested at (ms), for listing |
  * | `cb:q:<queue>` | zset | the queue's call-back ids → requested at |
  * | `cb:stats` | hash | `<queue>:<pending|completed|failed|cancelled>` → count |
+ * | `cb:stats:d:<yyyy-mm-dd>` | hash | `<queue>:<requested|completed|failed|cancelled>` → count that day (CALLBACK_TIME_ZONE), kept 8 days |
  * | `cb:seq` | string | id counter |
  * | `cb:e:<id>` | hash | one call-back (see model.ts `CallbackRecord`) |
  * | `cb:e:<id>:log` | list | JSON events: created, merged, queued, attempt, outcome, lease-expired, … |
@@ -36,6 +37,7 @@ const layout = {
   all: ['cb:all'],
   queue: ['cb:q:', 0],
   stats: ['cb:stats'],
+  statsDay: ['cb:stats:d:', 0],
   seq: ['cb:seq'],
   record: ['cb:e:', 0],
   log: ['cb:e:', 0, ':log'],

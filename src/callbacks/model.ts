@@ -83,7 +83,10 @@ export interface CallbackStats {
   queueId: string;
   /** Not yet finished: pending, queued or being dialed. */
   pending: number;
+  /** Totals since the counters began. */
   completed: number;
   failed: number;
   cancelled: number;
+  /** Today (CALLBACK_TIME_ZONE): new requests (merged ones not counted again), and call-backs that ended each way. */
+  today: { requested: number; completed: number; failed: number; cancelled: number };
 }

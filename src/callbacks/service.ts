@@ -168,9 +168,9 @@ export class CallbackManager implements CallbackService {
     return this.clock.external(this.store.events(id));
   }
 
-  /** Backlog per queue: pending (not finished), completed, failed, cancelled. */
+  /** Backlog per queue: pending (not finished), completed, failed, cancelled (totals), and today's figures. */
   stats(queueIds?: readonly string[]): Promise<CallbackStats[]> {
-    return this.clock.external(this.store.stats(queueIds));
+    return this.clock.external(this.store.stats(this.clock.now(), queueIds));
   }
 
   private async withdraw(entryId: string | undefined): Promise<void> {

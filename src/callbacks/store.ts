@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RedisClient } from '../util/redis-client.ts';
 import { callbackKeys, luaKeyFunctions, type CallbackKeys } from './keys.ts';
+import { dayIn } from '../acd/time.ts';
 import { CallbackError, type CallbackEvent, type CallbackRecord, type CallbackStats, type CallbackStatus } from './model.ts';
 
 const SCRIPTS = ['create', 'claim', 'bind', 'start', 'finish', 'renew', 'reclaim', 'cancel', 'reschedule'] as const;
@@ -105,6 +106,8 @@ export class CallbackStore {
     readonly redis: RedisClient,
     prefix: string,
     private readonly retentionMs: number,
+    /** Time zone of the daily figures ("today"): CALLBACK_TIME_ZONE. */
+    private readonly timeZone = 'Europe/Warsaw',
   ) {
     this.keys = callbackKeys(prefix);
     const src = scriptSources();
@@ -124,7 +127,7 @@ export class CallbackStore {
   }
 
   private run(name: ScriptName, now: number, ...args: Array<string | number>): Promise<Reply> {
-    return this.scripts[name](this.keys.due(), this.keys.prefix, now, this.retentionMs, ...args);
+    return this.scripts[name](this.keys.due(), this.keys.prefix, now, this.retentionMs, ...args, dayIn(this.timeZone, now));
   }
 
   async create(now: number, cb: NewCallback): Promise<CreateResult> {
@@ -262,25 +265,32 @@ export class CallbackStore {
     return out;
   }
 
-  async stats(queueIds?: readonly string[]): Promise<CallbackStats[]> {
-    const h = await this.redis.hgetall(this.keys.stats());
+  /** Backlog and totals per queue, and the figures of the day of `now` (in the store's time zone). */
+  async stats(now: number, queueIds?: readonly string[]): Promise<CallbackStats[]> {
+    const [totals, today] = await Promise.all([this.redis.hgetall(this.keys.stats()), this.redis.hgetall(this.keys.statsDay(dayIn(this.timeZone, now)))]);
     const by = new Map<string, CallbackStats>();
     const row = (q: string): CallbackStats => {
       let s = by.get(q);
       if (!s) {
-        s = { queueId: q, pending: 0, completed: 0, failed: 0, cancelled: 0 };
+        s = { queueId: q, pending: 0, completed: 0, failed: 0, cancelled: 0, today: { requested: 0, completed: 0, failed: 0, cancelled: 0 } };
         by.set(q, s);
       }
       return s;
     };
     for (const q of queueIds ?? []) row(q);
-    for (const [field, value] of Object.entries(h)) {
-      const i = field.lastIndexOf(':');
-      const q = field.slice(0, i);
-      const status = field.slice(i + 1);
-      if (queueIds && !queueIds.includes(q)) continue;
-      if (status === 'pending' || status === 'completed' || status === 'failed' || status === 'cancelled') row(q)[status] = Number(value);
-    }
+    const fields = (h: Record<string, string>, each: (q: string, name: string, n: number) => void): void => {
+      for (const [field, value] of Object.entries(h)) {
+        const i = field.lastIndexOf(':');
+        const q = field.slice(0, i);
+        if (!queueIds || queueIds.includes(q)) each(q, field.slice(i + 1), Number(value));
+      }
+    };
+    fields(totals, (q, status, n) => {
+      if (status === 'pending' || status === 'completed' || status === 'failed' || status === 'cancelled') row(q)[status] = n;
+    });
+    fields(today, (q, name, n) => {
+      if (name === 'requested' || name === 'completed' || name === 'failed' || name === 'cancelled') row(q).today[name] = n;
+    });
     return [...by.values()].sort((a, b) => a.queueId.localeCompare(b.queueId));
   }
 

@@ -53,8 +53,8 @@ describe('call-back administration', () => {
     await expect(i1.callbacks.cancel('cb-404')).rejects.toMatchObject({ code: 'CALLBACK_NOT_FOUND' });
     await expect(i1.callbacks.reschedule('cb-404', now + 60_000)).rejects.toMatchObject({ code: 'CALLBACK_NOT_FOUND' });
     expect(await i1.callbacks.stats()).toEqual([
-      { queueId: 'sales', pending: 1, completed: 0, failed: 0, cancelled: 1 },
-      { queueId: 'support', pending: 1, completed: 0, failed: 0, cancelled: 0 },
+      { queueId: 'sales', pending: 1, completed: 0, failed: 0, cancelled: 1, today: { requested: 2, completed: 0, failed: 0, cancelled: 1 } },
+      { queueId: 'support', pending: 1, completed: 0, failed: 0, cancelled: 0, today: { requested: 1, completed: 0, failed: 0, cancelled: 0 } },
     ]);
   });
 });

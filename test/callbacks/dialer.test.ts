@@ -72,7 +72,9 @@ describe('call-back dialing, agent first', () => {
     expect(rec).toMatchObject({ status: 'completed', attempts: 1, lastOutcome: 'answered', agentId: 'a1', data: { account: '42' } });
     expect((await i1.callbacks.events(id)).map((e) => e.type)).toEqual(['created', 'queued', 'attempt', 'completed']);
     expect((await i1.acd.agentStatus('a1'))?.state).toBe('wrap-up');
-    expect(await i1.callbacks.stats(['sales'])).toEqual([{ queueId: 'sales', pending: 0, completed: 1, failed: 0, cancelled: 0 }]);
+    expect(await i1.callbacks.stats(['sales'])).toEqual([
+      { queueId: 'sales', pending: 0, completed: 1, failed: 0, cancelled: 0, today: { requested: 1, completed: 1, failed: 0, cancelled: 0 } },
+    ]);
   }, 60_000);
 
   it('retries a busy or silent customer after the back-off, then marks the call-back failed; the agent is released each time', async () => {
@@ -99,7 +101,9 @@ describe('call-back dialing, agent first', () => {
     expect(events.at(-1)).toMatchObject({ type: 'failed', attempt: 2 });
     const retry = events.find((e) => e.type === 'retry')!;
     expect(events.filter((e) => e.type === 'attempt')[1]!.at).toBeGreaterThanOrEqual(retry.dueAt!);
-    expect(await i1.callbacks.stats(['sales'])).toEqual([{ queueId: 'sales', pending: 0, completed: 0, failed: 1, cancelled: 0 }]);
+    expect(await i1.callbacks.stats(['sales'])).toEqual([
+      { queueId: 'sales', pending: 0, completed: 0, failed: 1, cancelled: 0, today: { requested: 1, completed: 0, failed: 1, cancelled: 0 } },
+    ]);
   }, 60_000);
 
   it('retries only inside business hours: a failure before closing is retried at the next opening', async () => {

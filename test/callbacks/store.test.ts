@@ -34,9 +34,11 @@ describe('CallbackStore', () => {
     expect(rec).toMatchObject({ arrivedAt: 500, priority: 5, merged: 1, scheduledAt: 9_000, data: { account: '42' } });
     const other = await store.create(3_000, base({ queueId: 'support' }));
     expect(other.id).not.toBe(a.id);
-    expect(await store.stats(['sales', 'support'])).toEqual([
-      { queueId: 'sales', pending: 1, completed: 0, failed: 0, cancelled: 0 },
-      { queueId: 'support', pending: 1, completed: 0, failed: 0, cancelled: 0 },
+    // The merged request is not a new one today.
+    const today = { requested: 1, completed: 0, failed: 0, cancelled: 0 };
+    expect(await store.stats(3_000, ['sales', 'support'])).toEqual([
+      { queueId: 'sales', pending: 1, completed: 0, failed: 0, cancelled: 0, today },
+      { queueId: 'support', pending: 1, completed: 0, failed: 0, cancelled: 0, today },
     ]);
   });
 
@@ -66,7 +68,9 @@ describe('CallbackStore', () => {
     expect((await store.get(id))?.status).toBe('completed');
     const types = (await store.events(id)).map((e) => e.type);
     expect(types).toEqual(['created', 'queued', 'lease-expired', 'queued', 'attempt', 'completed']);
-    expect(await store.stats(['sales'])).toEqual([{ queueId: 'sales', pending: 0, completed: 1, failed: 0, cancelled: 0 }]);
+    expect(await store.stats(10_010, ['sales'])).toEqual([
+      { queueId: 'sales', pending: 0, completed: 1, failed: 0, cancelled: 0, today: { requested: 1, completed: 1, failed: 0, cancelled: 0 } },
+    ]);
   });
 
   it('retries until the attempts are used up, then fails', async () => {

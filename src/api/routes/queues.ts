@@ -20,8 +20,17 @@ const QueueStats = Closed({
   last15Minutes: Figures,
   callbacks: Type.Optional(
     Closed(
-      { pending: Type.Integer(), completed: Type.Integer(), failed: Type.Integer(), cancelled: Type.Integer() },
-      'Call-back backlog of the queue: pending (not finished yet), completed, failed, cancelled',
+      {
+        pending: Type.Integer(),
+        completed: Type.Integer(),
+        failed: Type.Integer(),
+        cancelled: Type.Integer(),
+        today: Closed(
+          { requested: Type.Integer(), completed: Type.Integer(), failed: Type.Integer(), cancelled: Type.Integer() },
+          'Today (CALLBACK_TIME_ZONE): new requests and call-backs ended each way',
+        ),
+      },
+      'Call-back backlog of the queue: pending (not finished yet); completed, failed, cancelled since the counters began; today',
     ),
   ),
 });
@@ -72,7 +81,7 @@ export const queueRoutes: FastifyPluginAsync<{ acd: AcdApi | undefined; callback
     if (!s) throw notFound(`queue ${request.params.queueId}`);
     if (!callbacks) return s;
     const backlog = (await callbacks.stats([request.params.queueId]))[0];
-    const { pending = 0, completed = 0, failed = 0, cancelled = 0 } = backlog ?? {};
-    return { ...s, callbacks: { pending, completed, failed, cancelled } };
+    const { pending = 0, completed = 0, failed = 0, cancelled = 0, today = { requested: 0, completed: 0, failed: 0, cancelled: 0 } } = backlog ?? {};
+    return { ...s, callbacks: { pending, completed, failed, cancelled, today } };
   });
 };

@@ -7,19 +7,30 @@
                                every other key shares the hash tag, so the slot)
     ARGV[1] = prefix P, ARGV[2] = now (ms, caller's clock),
     ARGV[3] = retention of finished call-backs (ms)
+    ARGV[#ARGV] (the last) = today, "yyyy-mm-dd" in CALLBACK_TIME_ZONE (daily figures)
   Replies are arrays whose first element is a status: an upper-case word.
 ]]
 -- P (= ARGV[1]) is declared by the loader before the key functions.
 local NOW = tonumber(ARGV[2])
 local RETAIN = tonumber(ARGV[3])
+local DAY = ARGV[#ARGV]
+local DAY_TTL = 8 * 86400
 
 local function log(id, ev)
   ev.at = NOW
   redis.call('RPUSH', K_log(id), cjson.encode(ev))
 end
 
+-- Running totals per queue and status; each new request (pending +1) and each
+-- final status also counted for the day.
 local function stat(qid, status, by)
   redis.call('HINCRBY', K_stats(), qid .. ':' .. status, by)
+  local daily = status
+  if status == 'pending' then daily = by > 0 and 'requested' or nil end
+  if daily then
+    redis.call('HINCRBY', K_statsDay(DAY), qid .. ':' .. daily, by)
+    redis.call('EXPIRE', K_statsDay(DAY), DAY_TTL)
+  end
 end
 
 -- Forgets the ACD entry standing for the call-back (its assignment, if one comes, is then stale).
