@@ -6,6 +6,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { DrachtioCall } from '../../src/telephony/drachtio/call.ts';
 import { CallHungUpError, MediaError } from '../../src/telephony/errors.ts';
@@ -14,7 +15,7 @@ import { VirtualClock } from '../../src/util/virtual-clock.ts';
 import { settings } from './support/harness.ts';
 import { inDialogRequest, RecordingResponse, silentLogger, StandinDialog, StandinEndpoint } from './support/standins.ts';
 
-function makeCall(opts: { asrEngine?: string; direction?: 'inbound' | 'outbound'; id?: string; recordingsPath?: string } = {}) {
+function makeCall(opts: { asrEngine?: string; direction?: 'inbound' | 'outbound'; id?: string; recordingsPath?: string; logger?: Logger } = {}) {
   const clock = new VirtualClock();
   const endpoint = new StandinEndpoint(`uuid-${opts.id ?? 'a'}`);
   const dialog = new StandinDialog();
@@ -28,7 +29,7 @@ function makeCall(opts: { asrEngine?: string; direction?: 'inbound' | 'outbound'
     { id: opts.id ?? 'call-a', direction: opts.direction ?? 'inbound', from: '48601111222', to: '48221234567', headers: {}, startedAt: clock.now() },
     endpoint,
     dialog,
-    { clock, logger: silentLogger, media, onEnded: (c) => ended.push(c.info.id) },
+    { clock, logger: opts.logger ?? silentLogger, media, onEnded: (c) => ended.push(c.info.id) },
   );
   const causes: HangupCause[] = [];
   call.on('hangup', (c) => causes.push(c));
@@ -346,6 +347,18 @@ describe('bridge, re-INVITE, transfer', () => {
     dialog.referStatus = 603;
     await expect(call.transfer('sip:x@y')).rejects.toMatchObject({ code: 'TRANSFER_FAILED', sipStatus: 603 });
     expect(call.ended.aborted).toBe(false);
+  });
+
+  it('no RTP from the far end: FreeSWITCH\'s media timeout ends the call, and the log says so', async () => {
+    const lines: Array<{ msg: string; cause?: string; callId?: string }> = [];
+    const logger = pino({ level: 'info' }, { write: (s: string) => lines.push(JSON.parse(s) as { msg: string; cause?: string }) });
+    const { call, endpoint, dialog, causes } = makeCall({ logger });
+    endpoint.vanish('MEDIA_TIMEOUT');
+    expect(call.ended.aborted).toBe(true);
+    expect(causes).toEqual(['error']);
+    await settle();
+    expect(dialog.destroyed).toBe(true);
+    expect(lines).toContainEqual(expect.objectContaining({ cause: 'MEDIA_TIMEOUT', callId: 'call-a', msg: expect.stringContaining('no media from the far end') }));
   });
 
   it('FreeSWITCH losing the channel ends the call and releases the SIP dialog', async () => {

@@ -73,8 +73,11 @@ export class DrachtioCall implements Call {
     this.log = deps.logger.child({ callId: info.id });
 
     dialog.onDestroy(() => this.finish('caller'));
-    endpoint.onDestroy(() => {
-      if (!this.ended.aborted) this.log.warn('FreeSWITCH channel ended under a live call');
+    endpoint.onDestroy((cause) => {
+      if (!this.ended.aborted) {
+        if (cause === 'MEDIA_TIMEOUT') this.log.warn({ cause }, 'no media from the far end for media_timeout: FreeSWITCH ended the channel (dead phone or network?)');
+        else this.log.warn({ cause }, 'FreeSWITCH channel ended under a live call');
+      }
       this.finish('error');
     });
     endpoint.onDtmf((digit) => {

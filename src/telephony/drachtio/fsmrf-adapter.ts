@@ -88,8 +88,9 @@ class FsmrfEndpoint implements MediaEndpoint {
     this.raw.on('dtmf', (evt) => listener(evt.dtmf));
   }
 
-  onDestroy(listener: () => void): void {
-    this.raw.on('destroy', () => listener());
+  onDestroy(listener: (cause?: string) => void): void {
+    // fsmrf passes { reason: <FreeSWITCH Hangup-Cause> } when the channel hangs up on FreeSWITCH's side.
+    this.raw.on('destroy', (evt) => listener(evt?.reason));
   }
 }
 

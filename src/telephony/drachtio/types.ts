@@ -114,8 +114,8 @@ export interface MediaEndpoint {
   /** Hangs up the channel. Never rejects. */
   destroy(): Promise<void>;
   onDtmf(listener: (digit: string) => void): void;
-  /** The FreeSWITCH channel went away. */
-  onDestroy(listener: () => void): void;
+  /** The FreeSWITCH channel went away; `cause` is FreeSWITCH's Hangup-Cause when it said (e.g. MEDIA_TIMEOUT: no RTP from the far end). */
+  onDestroy(listener: (cause?: string) => void): void;
 }
 
 /** A connected FreeSWITCH (drachtio-fsmrf MediaServer). */

@@ -56,7 +56,7 @@ export class StandinEndpoint implements MediaEndpoint {
   private pending: PendingExec | undefined;
   private queue: PendingExec[] = [];
   private dtmf: Array<(d: string) => void> = [];
-  private destroyListeners: Array<() => void> = [];
+  private destroyListeners: Array<(cause?: string) => void> = [];
   /** Apps that complete at once (set, speak of silence...): app name → event headers. */
   autoComplete = new Map<string, Record<string, string>>([['set', {}]]);
 
@@ -131,7 +131,7 @@ export class StandinEndpoint implements MediaEndpoint {
     this.dtmf.push(listener);
   }
 
-  onDestroy(listener: () => void): void {
+  onDestroy(listener: (cause?: string) => void): void {
     this.destroyListeners.push(listener);
   }
 
@@ -140,9 +140,9 @@ export class StandinEndpoint implements MediaEndpoint {
     for (const d of digits) for (const l of this.dtmf) l(d);
   }
 
-  /** FreeSWITCH loses the channel. */
-  vanish(): void {
-    for (const l of this.destroyListeners) l();
+  /** FreeSWITCH loses the channel (`cause`: its Hangup-Cause, e.g. MEDIA_TIMEOUT). */
+  vanish(cause?: string): void {
+    for (const l of this.destroyListeners) l(cause);
   }
 }
 
