@@ -9,7 +9,7 @@
   ARGV[5] 'set' | 'delete'   ARGV[6] agent id
   ARGV[7] agent JSON without memberships {"name","uri","skills"} (set)
   ARGV[8] skills JSON {"name": level} (set)
-  ARGV[9] memberships JSON [[queueId, tier, position], ...] (set)
+  ARGV[9] memberships JSON: a list of { queueId, tier, position } triples, as arrays (set)
   Returns {'OK', 'created' | 'updated' | 'deleted'} | {'UNKNOWN_QUEUE', queueId}
         | {'UNKNOWN_AGENT'} | {'AGENT_BUSY', state}
 ]]
