@@ -1,36 +1,33 @@
 /**
- * The same code on Redis Cluster: a one-node cluster (all 16384 slots on one
- * node) started for this file. Redis checks in cluster mode that every key a
- * script touches is in the slot of its declared key, so this proves that the
- * hash-tagged prefix keeps each script in one slot.
+ * The same code on Redis Cluster: three primaries started for this file.
+ * Redis checks in cluster mode that every key a script touches is in the slot
+ * of its declared key, so this proves that the hash-tagged prefix keeps each
+ * script in one slot; the prefix of the function-library run lives on a node
+ * other than the seed, so the library must be loaded there too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { Cluster, Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
 import { VirtualClock } from '../../src/util/virtual-clock.ts';
 import { AcdService } from '../../src/acd/service.ts';
 import { agent, queue, silent, testAcdConfig, until } from './helpers.ts';
-import { startRedisServer, type PrivateRedis } from '../support/redis-server.ts';
+import { startRedisCluster, type PrivateCluster } from '../support/redis-cluster.ts';
 import type { Assignment } from '../../src/acd/service.ts';
 
-let server: PrivateRedis;
+let cluster: PrivateCluster;
 let port: number;
 
 beforeAll(async () => {
-  server = await startRedisServer('cluster', (dir) => ['--cluster-enabled', 'yes', '--cluster-announce-ip', '127.0.0.1', '--cluster-config-file', join(dir, 'nodes.conf')]);
-  port = server.port;
-  const admin = new Redis(port, '127.0.0.1');
-  await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
-  for (let i = 0; i < 500; i++) {
-    const info = String(await admin.call('CLUSTER', 'INFO'));
-    if (info.includes('cluster_state:ok')) break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  admin.disconnect();
+  // Three primaries: {site1} (slot 3988) on the seed, {site2} (16375) on the third node.
+  cluster = await startRedisCluster('cluster', [
+    [0, 5460],
+    [5461, 11000],
+    [11001, 16383],
+  ]);
+  port = cluster.port;
 });
 
 afterAll(async () => {
-  await server?.stop();
+  await cluster?.stop();
 });
 
 describe('Redis Cluster', () => {

@@ -17,12 +17,11 @@ import { loadConfig } from '../../src/config/index.ts';
 import { startService, type Running } from '../../src/main.ts';
 import { VirtualClock } from '../../src/util/virtual-clock.ts';
 import type { SimCall } from '../../src/telephony/sim/sim-call.ts';
-import type { PrivateRedis } from '../support/redis-server.ts';
-import { startRedisCluster } from '../support/redis-cluster.ts';
+import { startRedisCluster, type PrivateCluster } from '../support/redis-cluster.ts';
 import { adminApi, publishAndRoute, removeDir, salesQueueFlow, simServiceEnv, tempFlowsDir } from './harness.ts';
 
 describe('the service on Redis Cluster', () => {
-  let cluster: PrivateRedis;
+  let cluster: PrivateCluster;
   let running: Running;
   let dir: string;
   let probe: Redis;
@@ -44,7 +43,12 @@ describe('the service on Redis Cluster', () => {
   };
 
   beforeAll(async () => {
-    cluster = await startRedisCluster('service-cluster');
+    // Three primaries; the seed holds neither prefix: {flows} (slot 10969) is on the second, {main} (12501) on the third.
+    cluster = await startRedisCluster('service-cluster', [
+      [0, 5460],
+      [5461, 11000],
+      [11001, 16383],
+    ]);
     probe = new Redis(cluster.port, '127.0.0.1');
     dir = tempFlowsDir();
     writeFileSync(join(dir, 'routes.json'), JSON.stringify({ routes: {} }));
@@ -103,12 +107,23 @@ describe('the service on Redis Cluster', () => {
     expect(stats).toMatchObject({ status: 200, body: { queueId: 'sales', waiting: 0, today: expect.objectContaining({ offered: 1, answered: 1 }) } });
   });
 
-  it('keeps every key of the service in the slot of one of its prefixes', async () => {
-    const slots = new Set<number>();
-    for (const tag of ['flows', 'main']) slots.add(Number(await probe.call('CLUSTER', 'KEYSLOT', `{${tag}}`)));
+  it('keeps every key of the service in the slot of one of its prefixes, on the node that holds it', async () => {
+    const slots = new Map<string, number>();
+    for (const tag of ['flows', 'main']) slots.set(tag, Number(await probe.call('CLUSTER', 'KEYSLOT', `{${tag}}`)));
+    expect(new Set([...slots.values()].map((slot) => cluster.nodeFor(slot).port)).size).toBe(2);
     let inSlots = 0;
-    for (const slot of slots) inSlots += Number(await probe.call('CLUSTER', 'COUNTKEYSINSLOT', String(slot)));
-    const total = await probe.dbsize();
+    let total = 0;
+    for (const node of cluster.nodes) {
+      const c = new Redis(node.port, '127.0.0.1');
+      try {
+        total += await c.dbsize();
+        for (const slot of slots.values()) if (cluster.nodeFor(slot) === node) inSlots += Number(await c.call('CLUSTER', 'COUNTKEYSINSLOT', String(slot)));
+        // The ACD's function library is on the node of its slot (loaded on every primary).
+        if (cluster.nodeFor(slots.get('main')!) === node) expect(JSON.stringify(await c.call('FUNCTION', 'LIST'))).toContain('acd_');
+      } finally {
+        c.disconnect();
+      }
+    }
     expect(total).toBeGreaterThan(0);
     expect(inSlots).toBe(total);
   });

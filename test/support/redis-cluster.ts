@@ -1,28 +1,67 @@
 /**
- * A private one-node Redis Cluster (all 16384 slots on one node), as
- * test/acd/cluster.test.ts starts it: Redis in cluster mode still refuses a
- * script, MULTI or multi-key command whose keys are in different slots, so
- * code that passes here keeps each operation in one slot.
+ * A private Redis Cluster on loopback: one primary per slot range (by default
+ * one node with all 16384 slots). Redis in cluster mode refuses a script,
+ * MULTI or multi-key command whose keys are in different slots, so code that
+ * passes here keeps each operation in one slot; with several nodes, a client
+ * must also follow the slots to the node that holds them (MOVED), and
+ * anything loaded per node (the ACD's function library) must reach each.
  */
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { startRedisServer, type PrivateRedis } from './redis-server.ts';
 
-export async function startRedisCluster(name: string): Promise<PrivateRedis> {
-  const server = await startRedisServer(name, (dir) => ['--cluster-enabled', 'yes', '--cluster-announce-ip', '127.0.0.1', '--cluster-config-file', join(dir, 'nodes.conf')]);
-  const admin = new Redis(server.port, '127.0.0.1');
-  try {
-    await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
-    // The node takes a moment to declare the cluster usable (its own cron, no event to wait for).
-    for (let i = 0; i < 500; i++) {
-      if (String(await admin.call('CLUSTER', 'INFO')).includes('cluster_state:ok')) return server;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error('the one-node Redis Cluster never reached cluster_state:ok');
-  } catch (err) {
-    await server.stop();
-    throw err;
-  } finally {
-    admin.disconnect();
+export interface PrivateCluster {
+  /** The nodes, in the order of their slot ranges. */
+  nodes: PrivateRedis[];
+  /** The first node's port (a seed). */
+  port: number;
+  /** The node holding `slot`. */
+  nodeFor(slot: number): PrivateRedis;
+  stop(): Promise<void>;
+}
+
+/** Polls `check` every 20 ms (a cluster converges on its own cron; there is no event to wait for). */
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
   }
+  throw new Error(`Redis Cluster: never happened: ${what}`);
+}
+
+export async function startRedisCluster(name: string, ranges: ReadonlyArray<readonly [number, number]> = [[0, 16383]]): Promise<PrivateCluster> {
+  const nodes: PrivateRedis[] = [];
+  const admins: Redis[] = [];
+  const stop = async (): Promise<void> => {
+    for (const a of admins) a.disconnect();
+    await Promise.all(nodes.map((n) => n.stop()));
+  };
+  try {
+    for (const [i] of ranges.entries()) {
+      nodes.push(
+        await startRedisServer(`${name}-${i}`, (dir) => ['--cluster-enabled', 'yes', '--cluster-announce-ip', '127.0.0.1', '--cluster-config-file', join(dir, 'nodes.conf')]),
+      );
+      admins.push(new Redis(nodes[i]!.port, '127.0.0.1'));
+    }
+    for (const [i, [from, to]] of ranges.entries()) await admins[i]!.call('CLUSTER', 'ADDSLOTSRANGE', String(from), String(to));
+    for (const n of nodes.slice(1)) await admins[0]!.call('CLUSTER', 'MEET', '127.0.0.1', String(n.port));
+    await until(async () => {
+      for (const a of admins) {
+        const info = String(await a.call('CLUSTER', 'INFO'));
+        if (!info.includes('cluster_state:ok') || !info.includes(`cluster_known_nodes:${nodes.length}`)) return false;
+      }
+      return true;
+    }, `cluster_state:ok with ${nodes.length} known nodes on every node`);
+    for (const a of admins) a.disconnect();
+    admins.length = 0;
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    nodes,
+    port: nodes[0]!.port,
+    nodeFor: (slot) => nodes[ranges.findIndex(([from, to]) => slot >= from && slot <= to)]!,
+    stop,
+  };
 }
