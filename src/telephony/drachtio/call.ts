@@ -132,7 +132,10 @@ export class DrachtioCall implements Call {
   /** Ends the call once: aborts `ended`, tells listeners, releases the dialog and the channel. */
   private finish(cause: HangupCause): void {
     if (this.ended.aborted) return;
-    this.log.info({ cause }, 'call ended');
+    // An inbound call's end is logged by the flow engine (with how it ended and its duration); a leg the
+    // service dialed (agent, call-back customer) is logged only here.
+    if (this.info.direction === 'outbound') this.log.info({ cause }, 'dialed leg ended');
+    else this.log.debug({ cause }, 'inbound leg ended');
     this.endCtl.abort(new CallHungUpError(this.info.id));
     this.digitListeners.clear();
     this.events.emit('hangup', cause);
