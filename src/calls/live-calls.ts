@@ -11,10 +11,14 @@
  * | `calls:snap:<instance>` | hash | call id → call JSON (from, to, flowId, nodeId, language, startedAt, queueId, agentId); PEXPIRE = TTL |
  * | `calls:hangup:<instance>` | pub/sub channel | hang-up requests for the instance: `{"callId","by"}` |
  *
- * Writing: every `snapshotMs` (on the injected clock), and at once when a
- * call starts or ends, one MULTI replaces the instance's hash, renews its TTL
- * and its score in `calls:instances`, and drops instances whose score is more
- * than one TTL in the past. A dead instance stops renewing: readers ignore it
+ * Writing: every `snapshotMs` (on the injected clock) one MULTI replaces the
+ * instance's hash, renews its TTL and its score in `calls:instances`, and
+ * drops instances whose score is more than one TTL in the past. When a call
+ * starts or ends, the same MULTI is sent at once but carries only what changed
+ * since the last write (HSET of new or changed calls, HDEL of ended ones), so
+ * a call's start or end costs Redis the same however many calls run; the
+ * periodic full write heals a hash that was lost (a Redis restart) or a write
+ * that failed. A dead instance stops renewing: readers ignore it
  * as soon as its score is in the past, and Redis deletes its hash at the TTL.
  * Instance clocks must agree to well within the TTL (NTP).
  *
@@ -85,6 +89,10 @@ export class LiveCalls implements LiveCallsApi {
   /** The snapshot being written, and whether another is wanted after it. */
   private writing: Promise<void> | undefined;
   private dirty = false;
+  /** What the instance's hash holds after the last successful write: call id → JSON. */
+  private written = new Map<string, string>();
+  /** The next write replaces the whole hash (periodic, first, or after a failed write). */
+  private fullDue = true;
 
   constructor(private readonly options: LiveCallsOptions) {
     this.keys = liveCallKeys(options.config.keyPrefix);
@@ -136,6 +144,9 @@ export class LiveCalls implements LiveCallsApi {
           this.dirty = false;
           await this.write();
         } while (this.dirty && this.running);
+      } catch (err) {
+        this.fullDue = true; // what Redis holds is unknown now
+        throw err;
       } finally {
         this.writing = undefined;
       }
@@ -202,20 +213,40 @@ export class LiveCalls implements LiveCallsApi {
     const { redis, instanceId, calls, clock, config } = this.options;
     const now = clock.now();
     const key = this.keys.snapshot(instanceId);
-    const fields: Record<string, string> = {};
+    const current = new Map<string, string>();
     for (const c of calls.activeCalls()) {
       const { callId, ...rest } = c;
-      fields[callId] = JSON.stringify(rest satisfies SnapshotCall);
+      current.set(callId, JSON.stringify(rest satisfies SnapshotCall));
     }
-    const tx = redis.multi().del(key);
-    if (Object.keys(fields).length > 0) tx.hset(key, fields).pexpire(key, config.ttlMs);
+    const full = this.fullDue;
+    this.fullDue = false;
+    const tx = redis.multi();
+    if (full) {
+      tx.del(key);
+      if (current.size > 0) tx.hset(key, Object.fromEntries(current));
+    } else {
+      const changed: Record<string, string> = {};
+      let anyChanged = false;
+      for (const [id, json] of current) {
+        if (this.written.get(id) !== json) {
+          changed[id] = json;
+          anyChanged = true;
+        }
+      }
+      const gone = [...this.written.keys()].filter((id) => !current.has(id));
+      if (anyChanged) tx.hset(key, changed);
+      if (gone.length > 0) tx.hdel(key, ...gone);
+    }
+    if (current.size > 0) tx.pexpire(key, config.ttlMs);
     tx.zadd(this.keys.instances, now + config.ttlMs, instanceId).zremrangebyscore(this.keys.instances, '-inf', `(${now - config.ttlMs}`);
     checkExec(await tx.exec());
+    this.written = current;
   }
 
   private schedule(): void {
     if (!this.running) return;
     this.timer = this.options.clock.setTimer(this.options.config.snapshotMs, () => {
+      this.fullDue = true;
       this.changed();
       this.schedule();
     });

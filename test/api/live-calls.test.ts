@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import pino from 'pino';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
 import { startService, type Running } from '../../src/main.ts';
@@ -197,6 +198,34 @@ describe('live calls across two instances on one Redis', () => {
     expect((await hangup(b, onB.call.info.id)).status).toBe(204);
     await Promise.all([ended(onA), ended(onB)]);
     await quiesce();
+  });
+
+  it('a call starting is listed at once; a snapshot lost from Redis (a restart) is whole again after the next periodic write', async () => {
+    const first = await placeCall(a, '+48600000041');
+    expect((await list(b)).map((c) => c.callId)).toEqual([first.call.info.id]);
+    const redis = new Redis(redisUrl());
+    try {
+      await redis.del(`${prefix}{acd}:calls:snap:node-a`);
+    } finally {
+      redis.disconnect();
+    }
+    expect(await list(b)).toEqual([]);
+    // A call start writes only what changed: the new call is listed at once…
+    const second = await placeCall(a, '+48600000042');
+    expect((await list(b)).map((c) => c.callId)).toContain(second.call.info.id);
+    // …and the periodic write replaces the whole hash, so the lost entry is back.
+    await a.clock.advance(SNAPSHOT_MS);
+    await a.running.liveCalls.flush();
+    expect((await list(b)).map((c) => c.callId).sort()).toEqual([first.call.info.id, second.call.info.id].sort());
+    // An ended call leaves the board with the next write.
+    expect((await hangup(a, first.call.info.id)).status).toBe(204);
+    await ended(first);
+    await quiesce();
+    expect((await list(b)).map((c) => c.callId)).toEqual([second.call.info.id]);
+    expect((await hangup(a, second.call.info.id)).status).toBe(204);
+    await ended(second);
+    await quiesce();
+    expect(await list(b)).toEqual([]);
   });
 
   it('an instance that stops takes its calls off the board at once', async () => {
