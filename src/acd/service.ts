@@ -147,7 +147,7 @@ export class AcdService {
     this.config = options.config;
     this.clock = options.clock;
     this.instanceId = options.config.instanceId;
-    this.log = options.log.child({ component: 'acd', instance: this.instanceId });
+    this.log = options.log.child({ component: 'acd', acdInstance: this.instanceId });
     this.store = new AcdStore(options.redis, {
       prefix: options.config.keyPrefix,
       timeZone: options.config.timeZone,

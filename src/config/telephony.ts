@@ -299,8 +299,13 @@ export function loadTelephonyConfig(env: Env): TelephonyConfig {
     },
     shutdownGraceMs: envInt(env, 'SHUTDOWN_GRACE_MS', 30_000),
   };
-  if (envBool(env, 'SIP_ALLOW_ANY_TRUNK', true) === false && allow.length === 0) {
-    throw new ConfigError('SIP_TRUNK_ALLOW', 'is empty while SIP_ALLOW_ANY_TRUNK=false: no trunk could send calls');
+  // SIP only from allowed sources, by default: an empty allow-list is refused unless opening the
+  // service to every address is asked for explicitly (a lab; never a public address: toll fraud, spam).
+  if (allow.length === 0 && !envBool(env, 'SIP_ALLOW_ANY_TRUNK', false)) {
+    throw new ConfigError(
+      'SIP_TRUNK_ALLOW',
+      'is empty: list the addresses (IPs or CIDRs) that may send calls, e.g. your SIP trunk and your LAN for softphones; SIP_ALLOW_ANY_TRUNK=true accepts calls from anywhere (a lab only)',
+    );
   }
   if ((trunkUsername === undefined) !== (trunkPassword === undefined)) {
     throw new ConfigError('OUTBOUND_TRUNK_USERNAME/OUTBOUND_TRUNK_PASSWORD', 'give both or neither');

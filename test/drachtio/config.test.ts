@@ -29,7 +29,7 @@ describe('loadTelephonyConfig', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tel-'));
     const file = join(dir, 'agents.json');
     writeFileSync(file, JSON.stringify([{ agentId: 'ewa', username: '1003', password: 'ewa-secret-3' }]));
-    expect(loadTelephonyConfig({ DRACHTIO_SECRET: 'x', SIP_AGENT_CREDENTIALS_FILE: file }).registrar.agents).toEqual([
+    expect(loadTelephonyConfig({ DRACHTIO_SECRET: 'x', SIP_TRUNK_ALLOW: '203.0.113.1', SIP_AGENT_CREDENTIALS_FILE: file }).registrar.agents).toEqual([
       { agentId: 'ewa', username: '1003', password: 'ewa-secret-3' },
     ]);
   });
@@ -39,7 +39,10 @@ describe('loadTelephonyConfig', () => {
     [{ DRACHTIO_SECRET: 'x', SIP_TRUNK_ALLOW: '10.0.0.0/33' }, 'SIP_TRUNK_ALLOW'],
     [{ DRACHTIO_SECRET: 'x', SIP_RATE_LIMIT_ACTION: 'ban' }, 'SIP_RATE_LIMIT_ACTION'],
     [{ DRACHTIO_SECRET: 'x', SIP_AGENT_CREDENTIALS: 'a:b:c:d' }, 'SIP_AGENT_CREDENTIALS'],
-    [{ DRACHTIO_SECRET: 'x', OUTBOUND_TRUNK_USERNAME: 'u' }, 'OUTBOUND_TRUNK_USERNAME/OUTBOUND_TRUNK_PASSWORD'],
+    [{ DRACHTIO_SECRET: 'x', SIP_TRUNK_ALLOW: '203.0.113.1', OUTBOUND_TRUNK_USERNAME: 'u' }, 'OUTBOUND_TRUNK_USERNAME/OUTBOUND_TRUNK_PASSWORD'],
+    // SIP only from allowed sources by default: an empty allow-list is refused
+    [{ DRACHTIO_SECRET: 'x' }, 'SIP_TRUNK_ALLOW'],
+    [{ DRACHTIO_SECRET: 'x', SIP_ALLOW_ANY_TRUNK: 'false' }, 'SIP_TRUNK_ALLOW'],
     [{ DRACHTIO_SECRET: 'x', DRACHTIO_PORT: 'abc' }, 'DRACHTIO_PORT'],
   ])('names the variable at fault: %o', (env, variable) => {
     expect(() => loadTelephonyConfig(env)).toThrow(ConfigError);
@@ -50,9 +53,14 @@ describe('loadTelephonyConfig', () => {
     }
   });
 
+  it('opens SIP to every address only when asked to (a lab)', () => {
+    expect(loadTelephonyConfig({ DRACHTIO_SECRET: 'x', SIP_ALLOW_ANY_TRUNK: 'true' }).admission.trunkAllowList).toEqual([]);
+    expect(() => loadTelephonyConfig({ DRACHTIO_SECRET: 'x' })).toThrow(/SIP_TRUNK_ALLOW.*is empty: list the addresses/);
+  });
+
   it('never echoes a password in its errors', () => {
     try {
-      loadTelephonyConfig({ DRACHTIO_SECRET: 'x', SIP_AGENT_CREDENTIALS: '1001:short' });
+      loadTelephonyConfig({ DRACHTIO_SECRET: 'x', SIP_TRUNK_ALLOW: '203.0.113.1', SIP_AGENT_CREDENTIALS: '1001:short' });
       expect.unreachable();
     } catch (err) {
       expect(String(err)).not.toContain('short');

@@ -37,7 +37,7 @@ export function driverSettings(config: TelephonyConfig): DriverSettings {
 export function createDrachtioTelephony(config: TelephonyConfig, deps: DrachtioTelephonyDeps): DrachtioTelephony {
   const logger = deps.logger.child({ component: 'telephony' });
   if (config.admission.trunkAllowList.length === 0) {
-    logger.warn('SIP_TRUNK_ALLOW is empty: INVITEs are accepted from any address (set it in production)');
+    logger.warn('SIP_ALLOW_ANY_TRUNK=true and SIP_TRUNK_ALLOW is empty: INVITEs are accepted from any address (a lab only)');
   }
   const srf = new Srf();
   const signaling = adaptSrf(srf, config.drachtio, logger);
