@@ -45,6 +45,29 @@ describe('instance leases', () => {
     expect((await live.acd.agentStatus('a1'))?.state).toBe('wrap-up');
   });
 
+  it('pauses an agent whose call died with its instance (reason lost-call): the bridge may go on without it', async () => {
+    const p = prefix();
+    const clock = new VirtualClock();
+    const dead = await rig({ prefix: p, clock, instanceId: 'dead' });
+    const live = await rig({ prefix: p, clock, instanceId: 'live' });
+    rigs.push(dead, live);
+    await live.acd.putQueue(queue('q'));
+    await live.acd.putAgent(agent('a1', ['q']));
+    await live.acd.login('a1');
+    const c = await waitingCall(dead.acd, 'q');
+    await until(() => c.got.length === 1, 'offer');
+    await dead.acd.store.connect(c.entryId, 'a1');
+    await dead.acd.halt();
+    const next = await waitingCall(live.acd, 'q');
+    await clock.advance(20_000); // the lease lapsed; the live instance's reaper runs
+    await until(async () => (await live.acd.agentStatus('a1'))?.state === 'paused', 'reclaimed');
+    expect(await live.acd.agentStatus('a1')).toMatchObject({ state: 'paused', reason: 'lost-call' });
+    expect(next.got).toHaveLength(0); // not rung while they may still be talking
+    expect((await live.acd.queueStatus('q')).today.lost).toBe(1);
+    await live.acd.ready('a1');
+    await until(() => next.got.length === 1, 'offered once the agent is ready');
+  });
+
   it('ends a wrap-up whose timer died with its instance', async () => {
     const p = prefix();
     const clock = new VirtualClock();

@@ -4,7 +4,10 @@
   any time: it is atomic and idempotent (a second run finds nothing to do).
   - waiting/offered call entries of a dead instance are removed (the call died
     with the instance) and counted 'lost'; agents rung for them go back to
-    available; an agent on a call of the dead instance goes to available;
+    available; an agent on a call of the dead instance is paused with reason
+    'lost-call': FreeSWITCH keeps a bridge whose controlling instance died, so
+    the agent may well still be talking (seen on real servers), and is not
+    rung again until they say they are ready;
   - call-back entries (kind 'callback') are not lost: they go back to waiting
     at their original place, owned by the reaping instance;
   - the dead instance's inbox and entry set are deleted.
@@ -24,7 +27,9 @@ for _, inst in ipairs(dead) do
       if e[1] then
         for _, aid in ipairs(split(e[2])) do
           local a = agent(aid)
-          if (a.state == 'reserved' or a.state == 'on-call') and a.entry == eid then
+          if a.state == 'on-call' and a.entry == eid then
+            transition(aid, 'paused', { 'reason', 'lost-call', 'entry', '', 'inst', '' })
+          elseif a.state == 'reserved' and a.entry == eid then
             transition(aid, 'available', {})
             freedAgents[#freedAgents + 1] = aid
           end
