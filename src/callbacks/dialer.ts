@@ -379,6 +379,10 @@ export class CallbackDialer {
         customer = dialed.call;
         outcome = 'answered';
         log.info({ attempt: started.attempt }, 'customer answered; bridging');
+        // Recorded first: if this instance dies during the conversation, the call-back is not dialed again.
+        await this.io(this.store.customerAnswered(this.clock.now(), claim, this.instanceId)).catch((err: unknown) =>
+          log.warn({ err }, 'could not record that the customer answered (an instance dying now would dial them again)'),
+        );
         const end = await agent.call.bridge(customer);
         if (end.endedBy !== 'self') await agent.call.hangup('local').catch(() => undefined);
         if (end.endedBy !== 'other') await customer.hangup('local').catch(() => undefined);

@@ -48,7 +48,7 @@ export interface CallbackRecord {
 
 export interface CallbackEvent {
   at: number;
-  /** created, merged, queued, attempt, agent-no-answer, outcome, retry, completed, failed, cancelled, rescheduled, lease-expired, released */
+  /** created, merged, queued, attempt, customer-answered, agent-no-answer, outcome, retry, completed (outcome interrupted: the instance died during the conversation), failed, cancelled, rescheduled, lease-expired, released */
   type: string;
   /** Attempt number, for attempt/outcome. */
   attempt?: number;

@@ -10,7 +10,7 @@ import { callbackKeys, luaKeyFunctions, type CallbackKeys } from './keys.ts';
 import { dayIn } from '../acd/time.ts';
 import { CallbackError, type CallbackEvent, type CallbackRecord, type CallbackStats, type CallbackStatus } from './model.ts';
 
-const SCRIPTS = ['create', 'claim', 'bind', 'start', 'finish', 'renew', 'reclaim', 'cancel', 'reschedule'] as const;
+const SCRIPTS = ['create', 'claim', 'bind', 'start', 'answered', 'finish', 'renew', 'reclaim', 'cancel', 'reschedule'] as const;
 type ScriptName = (typeof SCRIPTS)[number];
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -171,6 +171,15 @@ export class CallbackStore {
   async byEntry(entryId: string): Promise<CallbackRecord | undefined> {
     const id = await this.redis.hget(this.keys.entries(), entryId);
     return id ? this.get(id) : undefined;
+  }
+
+  /**
+   * The customer answered (before the bridge): should this instance die during the conversation,
+   * reclaim completes the call-back instead of dialing the customer again. False when the claim
+   * is no longer this instance's (the caller goes on; finish will say so too).
+   */
+  async customerAnswered(now: number, claim: Claim, instance: string): Promise<boolean> {
+    return (await this.run('answered', now, claim.id, instance, claim.token))[0] === 'OK';
   }
 
   async finish(now: number, claim: Claim, instance: string, what: FinishWhat, note: string, nextDueAt: number): Promise<FinishResult> {

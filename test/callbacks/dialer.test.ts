@@ -70,7 +70,7 @@ describe('call-back dialing, agent first', () => {
     expect(agentCall.events.some((e) => e.kind === 'bridge')).toBe(true);
     const rec = await i1.callbacks.get(id);
     expect(rec).toMatchObject({ status: 'completed', attempts: 1, lastOutcome: 'answered', agentId: 'a1', data: { account: '42' } });
-    expect((await i1.callbacks.events(id)).map((e) => e.type)).toEqual(['created', 'queued', 'attempt', 'completed']);
+    expect((await i1.callbacks.events(id)).map((e) => e.type)).toEqual(['created', 'queued', 'attempt', 'customer-answered', 'completed']);
     expect((await i1.acd.agentStatus('a1'))?.state).toBe('wrap-up');
     expect(await i1.callbacks.stats(['sales'])).toEqual([
       { queueId: 'sales', pending: 0, completed: 1, failed: 0, cancelled: 0, today: { requested: 1, completed: 1, failed: 0, cancelled: 0 } },
@@ -149,7 +149,7 @@ describe('call-back dialing, agent first', () => {
     const { outcome } = await request(w);
     await runUntil(w, async () => (await i1.callbacks.get(outcome.callbackId))?.status === 'completed', 'completed on the second agent answer');
     const events = await i1.callbacks.events(outcome.callbackId);
-    expect(events.map((e) => e.type)).toEqual(['created', 'queued', 'attempt', 'release', 'queued', 'attempt', 'completed']);
+    expect(events.map((e) => e.type)).toEqual(['created', 'queued', 'attempt', 'release', 'queued', 'attempt', 'customer-answered', 'completed']);
     expect(events[3]).toMatchObject({ outcome: 'agent-hung-up' });
     expect(dialsTo(w, CUSTOMER).map((d) => d.outcome)).toEqual(['answered']);
   }, 60_000);
@@ -188,6 +188,25 @@ describe('several instances', () => {
     expect(rec).toMatchObject({ attempts: 1, status: 'completed' });
   }, 60_000);
 
+  it('does not dial the customer again when the instance dies during the conversation; the agent is paused, not rung', async () => {
+    w = await world();
+    const i1 = w.instances[0]!;
+    customerAnswers(w);
+    w.sim.endpoint('sip:a1@agents.test', {});
+    const { outcome } = await request(w);
+    await i1.acd.login('a1');
+    const id = outcome.callbackId;
+    await runUntil(w, async () => (await i1.callbacks.events(id)).some((e) => e.type === 'customer-answered'), 'customer answered');
+    // The process dies mid-conversation; FreeSWITCH would keep the two legs bridged without it.
+    await i1.crash();
+    const i2 = await w.start('i2');
+    await runUntil(w, async () => (await i2.callbacks.get(id))?.status === 'completed', 'completed by reclaim', { stepMs: 5_000 });
+    expect(await i2.callbacks.get(id)).toMatchObject({ status: 'completed', attempts: 1, lastOutcome: 'interrupted' });
+    expect((await i2.callbacks.events(id)).map((e) => e.type).slice(-3)).toEqual(['customer-answered', 'lease-expired', 'completed']);
+    expect(dialsTo(w, CUSTOMER)).toHaveLength(1);
+    expect(await i2.acd.agentStatus('a1')).toMatchObject({ state: 'paused', reason: 'lost-call' });
+  }, 60_000);
+
   it('reclaims a call-back whose holder died before queueing it, and after a full restart dials what was scheduled', async () => {
     w = await world();
     const i1 = w.instances[0]!;
@@ -207,7 +226,7 @@ describe('several instances', () => {
     const i2 = await w.start('i2');
     await i2.acd.login('a1');
     await runUntil(w, async () => (await i2.callbacks.get(orphan.id))?.status === 'completed', 'orphan completed', { stepMs: 5_000 });
-    expect((await i2.callbacks.events(orphan.id)).map((e) => e.type)).toEqual(['created', 'queued', 'lease-expired', 'queued', 'attempt', 'completed']);
+    expect((await i2.callbacks.events(orphan.id)).map((e) => e.type)).toEqual(['created', 'queued', 'lease-expired', 'queued', 'attempt', 'customer-answered', 'completed']);
     await runUntil(w, async () => (await i2.callbacks.get(scheduled.id))?.status === 'completed', 'scheduled completed', { stepMs: 5_000 });
     expect(dialsTo(w, '+48600100999')[0]!.at).toBeGreaterThanOrEqual(now + 3_900_000);
     expect(dialsTo(w, CUSTOMER)).toHaveLength(1);

@@ -8,8 +8,11 @@
     'lost-call': FreeSWITCH keeps a bridge whose controlling instance died, so
     the agent may well still be talking (seen on real servers), and is not
     rung again until they say they are ready;
-  - call-back entries (kind 'callback') are not lost: they go back to waiting
-    at their original place, owned by the reaping instance;
+  - call-back entries (kind 'callback') are not lost: waiting or offered ones
+    go back to waiting at their original place, owned by the reaping instance;
+    a connected one (its agent answered; the customer dialed or talking) is
+    removed: the call-backs' own lease reclaim decides (completed when the
+    customer had answered, else dialed again);
   - the dead instance's inbox and entry set are deleted.
   KEYS[1] anchor
   ARGV[1..4] P, now, aday, seed
@@ -34,10 +37,12 @@ for _, inst in ipairs(dead) do
             freedAgents[#freedAgents + 1] = aid
           end
         end
-        if e[4] == 'callback' then
+        if e[4] == 'callback' and e[1] ~= 'connected' then
           redis.call('HSET', ek, 'state', 'waiting', 'agents', '', 'agent', '', 'inst', self)
           if e[1] ~= 'waiting' then wait_add(e[3], eid, e[5], e[7]) end
           redis.call('SADD', K_instanceEntries(self), eid)
+        elseif e[4] == 'callback' then
+          redis.call('DEL', ek)
         else
           wait_rem(e[3], eid, e[7])
           redis.call('DEL', ek)

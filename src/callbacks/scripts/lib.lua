@@ -70,6 +70,7 @@ local function make_pending(id, due)
   local r = K_record(id)
   drop_lease(id, redis.call('HGET', r, 'owner'))
   redis.call('HSET', r, 'status', 'pending', 'dueAt', due, 'updatedAt', NOW)
+  redis.call('HDEL', r, 'customerAnsweredAt') -- a new attempt starts unanswered
   redis.call('ZADD', K_due(), due, id)
   redis.call('PUBLISH', K_wake(), tostring(due))
 end

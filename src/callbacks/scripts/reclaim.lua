@@ -1,7 +1,10 @@
 --[[
   reclaim: call-backs whose lease lapsed (the instance holding them died or
   lost Redis) become pending again, due at once, keeping their place (arrival
-  time and priority) and their attempt count.
+  time and priority) and their attempt count — except one whose customer had
+  answered (answered.lua): the instance died during the conversation, which
+  FreeSWITCH keeps bridged without it, so the call-back is completed
+  (outcome 'interrupted') rather than the customer dialed again.
   KEYS[1] cb:due
   ARGV[1..3] P, now, retention
   ARGV[4] max number to reclaim
@@ -9,8 +12,13 @@
 ]]
 local ids = redis.call('ZRANGEBYSCORE', K_leases(), '-inf', NOW, 'LIMIT', 0, tonumber(ARGV[4]))
 for _, id in ipairs(ids) do
-  local e = redis.call('HMGET', K_record(id), 'status', 'owner')
-  if is_active(e[1]) then
+  local e = redis.call('HMGET', K_record(id), 'status', 'owner', 'customerAnsweredAt', 'attempts')
+  if e[1] == 'dialing' and e[3] then
+    log(id, { type = 'lease-expired', instance = e[2] })
+    redis.call('HSET', K_record(id), 'lastOutcome', 'interrupted')
+    log(id, { type = 'completed', attempt = tonumber(e[4]), outcome = 'interrupted' })
+    finish(id, 'completed')
+  elseif is_active(e[1]) then
     make_pending(id, NOW)
     log(id, { type = 'lease-expired', instance = e[2] })
   else
