@@ -219,6 +219,7 @@ describe('music on hold and recording', () => {
   it('starts MOH from local_stream and stops it before the next prompt', async () => {
     const { call, endpoint } = makeCall();
     await call.startMusicOnHold();
+    await settle();
     expect(endpoint.current).toEqual({ app: 'playback', arg: 'local_stream://moh' });
     const done = call.play([{ kind: 'silence', ms: 100 }]);
     await settle();
@@ -226,6 +227,27 @@ describe('music on hold and recording', () => {
     expect(endpoint.current).toEqual({ app: 'playback', arg: 'silence_stream://100' });
     endpoint.complete();
     expect(await done).toEqual({ kind: 'completed' });
+  });
+
+  it('plays MOH in pieces FreeSWITCH ends itself, so a caller on hold is not left there if the service dies', async () => {
+    const { call, endpoint } = makeCall();
+    await call.startMusicOnHold();
+    await settle();
+    expect(endpoint.executed).toEqual([
+      { app: 'set', arg: 'playback_timeout_sec=60' },
+      { app: 'playback', arg: 'local_stream://moh' },
+    ]);
+    // FreeSWITCH ends the piece (playback_timeout_sec): the next one follows at once.
+    endpoint.complete();
+    await settle();
+    expect(endpoint.current).toEqual({ app: 'playback', arg: 'local_stream://moh' });
+    expect(endpoint.executed.filter((e) => e.app === 'playback')).toHaveLength(2);
+    // Stopping it: no further piece, and prompts play to their end again.
+    await call.stopMusicOnHold();
+    await settle();
+    expect(endpoint.current).toBeUndefined();
+    expect(endpoint.executed.at(-1)).toEqual({ app: 'set', arg: 'playback_timeout_sec=0' });
+    expect(endpoint.executed.filter((e) => e.app === 'playback')).toHaveLength(2);
   });
 
   it('records with a beep and maps FreeSWITCH variables to a typed result', async () => {

@@ -52,6 +52,9 @@ type DigitOutcome =
 /** Shorter recordings cut by a hang-up are taken as empty (a click, not a message). */
 const MIN_HANGUP_RECORDING_MS = 1000;
 
+/** Length of one piece of music on hold (see startMusicOnHold): at most this long on hold after the service died. */
+const MOH_PIECE_SECONDS = 60;
+
 export class DrachtioCall implements Call {
   readonly ended: AbortSignal;
   readonly answered = true;
@@ -60,6 +63,8 @@ export class DrachtioCall implements Call {
   private readonly digitListeners = new Set<(digit: string) => void>();
   private readonly log: Logger;
   private mohActive = false;
+  /** Which startMusicOnHold the running music belongs to (a later start ends an earlier loop). */
+  private mohGeneration = 0;
   private bridgedWith: DrachtioCall | null = null;
   private teardown: Promise<void> | null = null;
 
@@ -408,25 +413,43 @@ export class DrachtioCall implements Call {
     return r === ABORTED ? { kind: 'aborted' } : r;
   }
 
+  /**
+   * Music on hold plays in pieces that FreeSWITCH ends by itself
+   * (`playback_timeout_sec`), each followed at once by the next while the music
+   * is wanted. So if this service dies, the caller on hold is not left with
+   * music forever: within a piece, the channel's dialplan goes on after the
+   * event socket (freeswitch/conf/dialplan/mrf.xml), apologises and hangs up.
+   */
   async startMusicOnHold(source?: string): Promise<void> {
     this.assertLive();
     await this.stopMusicOnHold();
     this.mohActive = true;
-    // Not awaited: it plays until broken. Its end (or failure) only matters for the log.
-    this.endpoint.execute('playback', source ?? this.deps.media.mohSource).then(
-      (evt) => {
-        if (evt.getHeader('Application-Response') === 'FILE NOT FOUND') this.log.warn({ source }, 'music on hold source not found');
-      },
-      (err: unknown) => {
+    const generation = ++this.mohGeneration;
+    const src = source ?? this.deps.media.mohSource;
+    const wanted = (): boolean => this.mohActive && this.mohGeneration === generation && !this.ended.aborted;
+    // Not awaited: it plays until stopped. Its end (or failure) only matters for the log.
+    void (async () => {
+      try {
+        await this.endpoint.execute('set', `playback_timeout_sec=${MOH_PIECE_SECONDS}`);
+        while (wanted()) {
+          const evt = await this.endpoint.execute('playback', src);
+          if (evt.getHeader('Application-Response') === 'FILE NOT FOUND') {
+            this.log.warn({ source: src }, 'music on hold source not found');
+            return;
+          }
+        }
+      } catch (err) {
         if (!this.ended.aborted) this.log.warn({ err }, 'music on hold failed');
-      },
-    );
+      }
+    })();
   }
 
   async stopMusicOnHold(): Promise<void> {
     if (!this.mohActive) return;
     this.mohActive = false;
     await this.breakMedia();
+    // Prompts play to their end again.
+    if (!this.ended.aborted) await this.endpoint.execute('set', 'playback_timeout_sec=0').catch(() => undefined);
   }
 
   async record(options: RecordOptions): Promise<RecordResult> {
