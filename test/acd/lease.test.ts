@@ -8,13 +8,19 @@ afterEach(async () => {
   while (rigs.length) await rigs.pop()!.close();
 });
 
+/** Two instances on one prefix and one clock: `dead` will stop heartbeating, `live` reaps. */
+async function twoInstances(): Promise<{ clock: VirtualClock; dead: Rig; live: Rig }> {
+  const p = prefix();
+  const clock = new VirtualClock();
+  const dead = await rig({ prefix: p, clock, instanceId: 'dead' });
+  const live = await rig({ prefix: p, clock, instanceId: 'live' });
+  rigs.push(dead, live);
+  return { clock, dead, live };
+}
+
 describe('instance leases', () => {
   it('reclaims the entries and reservations of an instance whose lease lapsed', async () => {
-    const p = prefix();
-    const clock = new VirtualClock();
-    const dead = await rig({ prefix: p, clock, instanceId: 'dead' });
-    const live = await rig({ prefix: p, clock, instanceId: 'live' });
-    rigs.push(dead, live);
+    const { clock, dead, live } = await twoInstances();
     await live.acd.putQueue(queue('q'));
     await live.acd.putAgent(agent('a1', ['q']));
     await live.acd.putAgent(agent('a2', ['q']));
@@ -46,11 +52,7 @@ describe('instance leases', () => {
   });
 
   it('pauses an agent whose call died with its instance (reason lost-call): the bridge may go on without it', async () => {
-    const p = prefix();
-    const clock = new VirtualClock();
-    const dead = await rig({ prefix: p, clock, instanceId: 'dead' });
-    const live = await rig({ prefix: p, clock, instanceId: 'live' });
-    rigs.push(dead, live);
+    const { clock, dead, live } = await twoInstances();
     await live.acd.putQueue(queue('q'));
     await live.acd.putAgent(agent('a1', ['q']));
     await live.acd.login('a1');
@@ -69,11 +71,7 @@ describe('instance leases', () => {
   });
 
   it('ends a wrap-up whose timer died with its instance', async () => {
-    const p = prefix();
-    const clock = new VirtualClock();
-    const dead = await rig({ prefix: p, clock, instanceId: 'dead' });
-    const live = await rig({ prefix: p, clock, instanceId: 'live' });
-    rigs.push(dead, live);
+    const { clock, dead, live } = await twoInstances();
     await live.acd.putQueue(queue('q', { wrapUpSeconds: 10 }));
     await live.acd.putAgent(agent('a1', ['q']));
     await live.acd.login('a1');
