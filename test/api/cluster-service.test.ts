@@ -18,7 +18,7 @@ import { startService, type Running } from '../../src/main.ts';
 import { VirtualClock } from '../../src/util/virtual-clock.ts';
 import type { SimCall } from '../../src/telephony/sim/sim-call.ts';
 import { startRedisCluster, type PrivateCluster } from '../support/redis-cluster.ts';
-import { adminApi, publishAndRoute, removeDir, salesQueueFlow, simServiceEnv, tempFlowsDir } from './harness.ts';
+import { adminApi, advanceUntil, publishAndRoute, removeDir, salesQueueFlow, simServiceEnv, tempFlowsDir } from './harness.ts';
 
 describe('the service on Redis Cluster', () => {
   let cluster: PrivateCluster;
@@ -29,18 +29,7 @@ describe('the service on Redis Cluster', () => {
 
   const api = adminApi(() => running.apiUrl);
 
-  /**
-   * Lets the call run (prompts, ringing and the ACD take virtual time) until `done` holds. A PING to the
-   * cluster between steps lets Redis replies already on their way land before virtual time moves on.
-   */
-  const runUntil = async (done: () => boolean | Promise<boolean>, what: string) => {
-    for (let i = 0; i < 300; i++) {
-      if (await done()) return;
-      await probe.ping();
-      await clock.advance(250);
-    }
-    throw new Error(`never happened: ${what}`);
-  };
+  const runUntil = (done: () => boolean | Promise<boolean>, what: string) => advanceUntil(clock, () => probe.ping(), done, what);
 
   beforeAll(async () => {
     // Three primaries; the seed holds neither prefix: {flows} (slot 10969) is on the second, {main} (12501) on the third.

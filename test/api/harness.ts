@@ -303,3 +303,22 @@ export async function publishAndRoute(
   const routed = await api(`/routes/${did}`, { method: 'PUT', body: { flowId: flow.id } });
   if (routed.status !== 200) throw new Error(`routing ${did} to ${flow.id}: ${routed.status} ${JSON.stringify(routed.body)}`);
 }
+
+/**
+ * Lets a started service run on its virtual clock (prompts, ringing and the ACD take virtual time) until
+ * `done` holds, 250 ms at a step. `ping` (a PING to the service's Redis) between steps lets replies already
+ * on their way land before virtual time moves on. Throws naming `what` after 300 steps.
+ */
+export async function advanceUntil(
+  clock: VirtualClock,
+  ping: () => Promise<unknown>,
+  done: () => boolean | Promise<boolean>,
+  what: string,
+): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (await done()) return;
+    await ping();
+    await clock.advance(250);
+  }
+  throw new Error(`never happened: ${what}`);
+}

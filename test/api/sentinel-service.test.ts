@@ -20,7 +20,7 @@ import { startService, type Running } from '../../src/main.ts';
 import { VirtualClock } from '../../src/util/virtual-clock.ts';
 import type { SimCall } from '../../src/telephony/sim/sim-call.ts';
 import { startRedisSentinelSet, type PrivateSentinelSet } from '../support/redis-sentinel.ts';
-import { adminApi, publishAndRoute, removeDir, salesQueueFlow, simServiceEnv, tempFlowsDir } from './harness.ts';
+import { adminApi, advanceUntil, publishAndRoute, removeDir, salesQueueFlow, simServiceEnv, tempFlowsDir } from './harness.ts';
 
 describe('the service on Redis Sentinel, through a fail-over', () => {
   let set: PrivateSentinelSet;
@@ -29,20 +29,15 @@ describe('the service on Redis Sentinel, through a fail-over', () => {
   const clock = new VirtualClock(Date.UTC(2026, 0, 5, 9, 0, 0));
   const api = adminApi(() => running.apiUrl);
 
-  /** A PING to the current primary between steps lets Redis replies on their way land before virtual time moves on. */
+  /** Pings the current primary between steps (see advanceUntil). */
   const runUntil = async (done: () => boolean | Promise<boolean>, what: string) => {
     const primary = await set.primary();
     const probe = new Redis(primary.port, '127.0.0.1');
     try {
-      for (let i = 0; i < 300; i++) {
-        if (await done()) return;
-        await probe.ping();
-        await clock.advance(250);
-      }
+      await advanceUntil(clock, () => probe.ping(), done, what);
     } finally {
       probe.disconnect();
     }
-    throw new Error(`never happened: ${what}`);
   };
   const agentState = async (): Promise<string | undefined> => ((await api('/agents/ann/state')).body as { state?: string }).state;
 

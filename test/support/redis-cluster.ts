@@ -8,6 +8,7 @@
  */
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { pollUntil } from './poll.ts';
 import { startRedisServer, type PrivateRedis } from './redis-server.ts';
 
 export interface PrivateCluster {
@@ -20,14 +21,6 @@ export interface PrivateCluster {
   stop(): Promise<void>;
 }
 
-/** Polls `check` every 20 ms (a cluster converges on its own cron; there is no event to wait for). */
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`Redis Cluster: never happened: ${what}`);
-}
 
 export async function startRedisCluster(name: string, ranges: ReadonlyArray<readonly [number, number]> = [[0, 16383]]): Promise<PrivateCluster> {
   const nodes: PrivateRedis[] = [];
@@ -45,7 +38,7 @@ export async function startRedisCluster(name: string, ranges: ReadonlyArray<read
     }
     for (const [i, [from, to]] of ranges.entries()) await admins[i]!.call('CLUSTER', 'ADDSLOTSRANGE', String(from), String(to));
     for (const n of nodes.slice(1)) await admins[0]!.call('CLUSTER', 'MEET', '127.0.0.1', String(n.port));
-    await until(async () => {
+    await pollUntil(async () => {
       for (const a of admins) {
         const info = String(await a.call('CLUSTER', 'INFO'));
         if (!info.includes('cluster_state:ok') || !info.includes(`cluster_known_nodes:${nodes.length}`)) return false;

@@ -10,6 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { pollUntil } from './poll.ts';
 import { freePort, spawnRedisProcess, startRedisServer, type PrivateRedis } from './redis-server.ts';
 
 export interface PrivateSentinelSet {
@@ -36,15 +37,6 @@ const role = async (node: PrivateRedis): Promise<string> => {
   }
 };
 
-/** Polls `check` every 50 ms (external processes: no clock to advance) until it holds or `ms` pass. */
-async function until(check: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > end) throw new Error(`Redis Sentinel set: never happened: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 export async function startRedisSentinelSet(name: string): Promise<PrivateSentinelSet> {
   const masterName = 'mymaster';
@@ -54,7 +46,7 @@ export async function startRedisSentinelSet(name: string): Promise<PrivateSentin
   const replica = await startRedisServer(`${name}-b`, () => [...sync, '--replicaof', '127.0.0.1', String(primary.port)]);
   const primaryClient = quiet(new Redis(primary.port, '127.0.0.1'));
   try {
-    await until(async () => /slave0:.*state=online/.test(await primaryClient.info('replication')), 'the replica is in sync');
+    await pollUntil(async () => /slave0:.*state=online/.test(await primaryClient.info('replication')), 'the replica is in sync');
   } finally {
     primaryClient.disconnect();
   }
@@ -76,7 +68,7 @@ export async function startRedisSentinelSet(name: string): Promise<PrivateSentin
   );
   const sentinelProc = await spawnRedisProcess([conf, '--sentinel'], dir, `+monitor master ${masterName}`);
   const sentinel = quiet(new Redis(sentinelPort, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1 }));
-  await until(async () => {
+  await pollUntil(async () => {
     if (sentinel.status !== 'ready') await sentinel.connect();
     const replicas = (await sentinel.call('SENTINEL', 'REPLICAS', masterName)) as string[][];
     return replicas.length === 1;
@@ -108,7 +100,7 @@ export async function startRedisSentinelSet(name: string): Promise<PrivateSentin
       }
       // The Sentinel picks a replica only while its last INFO of it is recent
       // (it asks every 10 s): refused with NOGOODSLAVE in between, so retry.
-      await until(async () => {
+      await pollUntil(async () => {
         try {
           await sentinel.call('SENTINEL', 'FAILOVER', masterName);
           return true;
@@ -117,8 +109,8 @@ export async function startRedisSentinelSet(name: string): Promise<PrivateSentin
           throw err;
         }
       }, 'the Sentinel accepts the fail-over');
-      await until(async () => (await primaryNow()) === to && (await role(to)) === 'master', 'the replica is the primary');
-      await until(async () => (await role(from)) === 'slave', 'the old primary follows the new one');
+      await pollUntil(async () => (await primaryNow()) === to && (await role(to)) === 'master', 'the replica is the primary');
+      await pollUntil(async () => (await role(from)) === 'slave', 'the old primary follows the new one');
     },
     async stop() {
       sentinel.disconnect();
