@@ -4,7 +4,7 @@
  * to them; tests can give their own implementations.
  */
 import type { AgentConfig, AgentState, QueueConfig } from '../acd/model.ts';
-import type { CallbackRecord, CallbackStatus } from '../callbacks/model.ts';
+import type { CallbackRecord, CallbackStats, CallbackStatus } from '../callbacks/model.ts';
 import type { FlowDocument } from '../flows/flow-schema.ts';
 import type { CallerAction } from '../telephony/sim/caller-script.ts';
 import type { JsonValue } from '../engine/context.ts';
@@ -135,5 +135,5 @@ export interface CallbacksApi {
   /** Throws CallbackError (… CALLBACK_INVALID_TIME). */
   reschedule(callbackId: string, at: number): Promise<CallbackRecord>;
   /** Backlog per queue: pending (not finished), completed, failed, cancelled. */
-  stats(queueIds?: readonly string[]): Promise<Array<{ queueId: string; pending: number; completed: number; failed: number; cancelled: number; today: { requested: number; completed: number; failed: number; cancelled: number } }>>;
+  stats(queueIds?: readonly string[]): Promise<CallbackStats[]>;
 }
