@@ -7,7 +7,8 @@
  * INCRBY i64 #<index> <by>`. One BITFIELD call increments every counter an
  * operation touches in that key, where a hash would need one HINCRBY per field
  * (the scripts collect a run's increments and write each key once at the end).
- * Index 0 counts writes: when it comes back as 1 the key is new and gets its TTL.
+ * Index 0 counts writes in its first byte (BITFIELD u8 at bit 0, wrapping):
+ * when it comes back as 1 the key is new and gets its TTL (again every 256th write).
  *
  * This table is the single source: `luaCounterIndex()` generates the Lua table
  * `CI` (name → BITFIELD offset `#<index>`) that the script loader prepends to every script, and

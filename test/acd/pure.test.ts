@@ -43,7 +43,7 @@ describe('keys', () => {
     const k = acdKeys('ivr:{site}:');
     expect(k.queueDay('sales', '2026-01-05')).toBe('ivr:{site}:ctr:q:sales:d:2026-01-05');
     expect(k.inbox('i1')).toBe('ivr:{site}:inst:i1:inbox');
-    expect(luaKeyFunctions()).toContain('local function K_queueDay(a0, a1) return P .. "ctr:q:" .. tostring(a0) .. ":d:" .. tostring(a1) end');
+    expect(luaKeyFunctions()).toContain('local function K_queueDay(a0, a1) return P .. "ctr:q:" .. a0 .. ":d:" .. a1 end');
     expect(() => acdKeys('ivr:')).toThrow(InvalidKeyPrefixError);
     expect(() => acdKeys('ivr:{}:')).toThrow(InvalidKeyPrefixError);
   });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { rig, queue, agent, until, waitingCall, type Rig } from './helpers.ts';
+import { rig, queue, agent, until, waitingCall, prefix, type Rig } from './helpers.ts';
 import { ServiceMetrics } from '../../src/api/metrics.ts';
 import { acdMetrics } from '../../src/api/acd-adapter.ts';
 
@@ -107,5 +107,34 @@ describe('real-time statistics', () => {
     expect((await acd.queueStatus('pl')).today.offered).toBe(0);
     expect((await acd.queueStatus('pl')).day).toBe('2026-01-06');
     expect((await acd.queueStatus('us')).today.offered).toBe(1);
+  });
+
+  it('keeps counter keys for a limited time: a day for 8 days, a minute for 30 minutes, however many times they are written', async () => {
+    const keyPrefix = prefix();
+    r = await rig({ prefix: keyPrefix });
+    const { acd, redis } = r;
+    await acd.putQueue(queue('q'));
+    await acd.putAgent(agent('a1', ['q']));
+    await acd.login('a1', { pausedReason: 'break' });
+    // 300 callers in one minute: more writes to one key than its write count's byte holds (it wraps at 256)
+    for (let i = 0; i < 300; i++) await waitingCall(acd, 'q');
+    await r.clock.advance(1_000);
+    await acd.ready('a1'); // one second paused: the agent's day and minute keys
+    const keys = await redis.keys(`${keyPrefix.replace(/[{}]/g, (c) => `\\${c}`)}ctr:*`);
+    const ttl = async (kind: 'q' | 'a', span: 'd' | 'm'): Promise<number[]> =>
+      Promise.all(keys.filter((k) => k.includes(`ctr:${kind}:`) && k.includes(`:${span}:`)).map((k) => redis.ttl(k)));
+    const queueDay = await ttl('q', 'd');
+    const queueMinute = await ttl('q', 'm');
+    const agentDay = await ttl('a', 'd');
+    const agentMinute = await ttl('a', 'm');
+    for (const list of [queueDay, queueMinute, agentDay, agentMinute]) expect(list).toHaveLength(1);
+    for (const t of [...queueDay, ...agentDay]) expect(t).toBeGreaterThan(8 * 86400 - 60);
+    for (const t of [...queueDay, ...agentDay]) expect(t).toBeLessThanOrEqual(8 * 86400);
+    for (const t of [...queueMinute, ...agentMinute]) expect(t).toBeGreaterThan(1800 - 60);
+    for (const t of [...queueMinute, ...agentMinute]) expect(t).toBeLessThanOrEqual(1800);
+    const q = await acd.queueStatus('q');
+    expect(q.today.offered).toBe(300);
+    expect(q.last15Minutes.offered).toBe(300);
+    expect((await acd.agentStats('a1')).today.timeInState.paused).toBe(1_000);
   });
 });

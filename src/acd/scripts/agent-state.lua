@@ -18,11 +18,11 @@ local to
 if op == 'login' then
   if st ~= 'offline' then return refuse() end
   if arg and arg ~= '' then
-    transition(aid, 'paused', { 'reason', arg, 'missed', 0 })
+    transition(aid, 'paused', { 'reason', arg, 'missed', '0' })
     return { 'OK', 'paused', st, '' }
   end
   to = 'available'
-  agent_set(aid, { 'missed', 0 })
+  agent_set(aid, { 'missed', '0' })
 elseif op == 'logout' then
   if st ~= 'available' and st ~= 'paused' and st ~= 'wrap-up' then return refuse() end
   transition(aid, 'offline', { 'reason', '' })
@@ -38,7 +38,7 @@ elseif op == 'pause' then
 elseif op == 'ready' then
   if st ~= 'paused' and st ~= 'wrap-up' then return refuse() end
   to = 'available'
-  agent_set(aid, { 'missed', 0 })
+  agent_set(aid, { 'missed', '0' })
 elseif op == 'end-wrapup' or op == 'auto-end-wrapup' then
   if st ~= 'wrap-up' then return refuse() end
   local due = tonumber(ag.wrapUntil) or 0
@@ -55,6 +55,6 @@ elseif op == 'extend-wrapup' then
 else
   return { 'BAD_OP' }
 end
-transition(aid, to, {})
+transition(aid, to, NO_FIELDS)
 assign_agent(aid)
 return { 'OK', agent(aid).state, st, '' }

@@ -12,11 +12,10 @@ local ek = K_entry(eid)
 local e = redis.call('HMGET', ek, 'state', 'agent', 'queue', 'connectedAt', 'qday', 'inst')
 if e[1] ~= 'connected' or e[2] ~= aid then return { 'ENTRY_GONE' } end
 local ag = agent(aid)
-local a = { ag.state, ag.entry }
 local qid, qday = e[3], e[5]
 redis.call('DEL', ek)
 redis.call('SREM', K_instanceEntries(e[6]), eid)
-if a[1] ~= 'on-call' or a[2] ~= eid then return { 'NOT_ON_CALL', a[1] or 'offline' } end
+if ag.state ~= 'on-call' or ag.entry ~= eid then return { 'NOT_ON_CALL', ag.state or 'offline' } end
 local talk = NOW - tonumber(e[4])
 local cfg = queue_cfg(qid) or {}
 local wrapMs = (cfg.wrapUpSeconds or 0) * 1000
@@ -30,6 +29,6 @@ if wrapMs > 0 then
   redis.call('ZADD', K_wrapups(), due, aid)
   return { 'OK', 'wrap-up', due }
 end
-transition(aid, 'available', {})
+transition(aid, 'available', NO_FIELDS)
 assign_agent(aid)
 return { 'OK', agent(aid).state, 0 }

@@ -19,7 +19,7 @@ local st = redis.call('HGET', k, 'state')
 if op == 'delete' then
   if not st then return { 'UNKNOWN_AGENT' } end
   if st == 'reserved' or st == 'on-call' then return { 'AGENT_BUSY', st } end
-  if st ~= 'offline' then transition(aid, 'offline', {}) end
+  if st ~= 'offline' then transition(aid, 'offline', NO_FIELDS) end
   agent_forget(aid) -- writes what the transition set, before the hash is deleted below
   for _, q in ipairs(redis.call('SMEMBERS', K_agentQueues(aid))) do
     redis.call('HDEL', K_members(q), aid)
@@ -39,7 +39,7 @@ for _, m in ipairs(members) do
 end
 local created = not st
 if created then
-  redis.call('HSET', k, 'state', 'offline', 'since', NOW, 'missed', 0, 'reason', '', 'entry', '', 'inst', '')
+  redis.call('HSET', k, 'state', 'offline', 'since', NOW, 'missed', '0', 'reason', '', 'entry', '', 'inst', '')
   redis.call('SADD', K_agents(), aid)
   st = 'offline'
 end

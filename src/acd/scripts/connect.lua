@@ -11,19 +11,18 @@ local ek = K_entry(eid)
 local e = redis.call('HMGET', ek, 'state', 'agents', 'queue', 'arrived', 'qday', 'kind')
 if e[1] ~= 'offered' then return { 'ENTRY_GONE' } end
 local ag = agent(aid)
-local a = { ag.state, ag.entry }
-if a[1] ~= 'reserved' or a[2] ~= eid then return { 'NOT_RESERVED', a[1] or 'offline' } end
+if ag.state ~= 'reserved' or ag.entry ~= eid then return { 'NOT_RESERVED', ag.state or 'offline' } end
 local qid, qday = e[3], e[5]
 for _, other in ipairs(split(e[2])) do
   if other ~= aid then
     local o = agent(other)
     if o.state == 'reserved' and o.entry == eid then
-      transition(other, 'available', {})
+      transition(other, 'available', NO_FIELDS)
       assign_agent(other)
     end
   end
 end
-transition(aid, 'on-call', { 'missed', 0, 'lastQueue', qid })
+transition(aid, 'on-call', { 'missed', '0', 'lastQueue', qid })
 redis.call('HSET', ek, 'state', 'connected', 'agent', aid, 'agents', aid, 'connectedAt', NOWS, 'aday', ADAY)
 local waited = NOW - tonumber(e[4])
 local cfg = queue_cfg(qid) or {}

@@ -30,8 +30,9 @@ if kind == 'call' then
     return { 'FULL' }
   end
 end
-local score = (100 - prio) * 10000000000000 + arrived
-redis.call('HSET', K_entry(eid), 'queue', qid, 'kind', kind, 'inst', inst, 'prio', prio, 'arrived', arrived,
+-- numbers go to Redis as text made here ('%d'), not by Redis's floating-point printf
+local score = string.format('%d', (100 - prio) * 10000000000000 + arrived)
+redis.call('HSET', K_entry(eid), 'queue', qid, 'kind', kind, 'inst', inst, 'prio', ARGV[9], 'arrived', ARGV[10],
   'score', score, 'skills', skills, 'data', data, 'state', 'waiting', 'agents', '', 'qday', qday, 'prof', prof)
 wait_add(qid, eid, score, prof)
 redis.call('SADD', K_instanceEntries(inst), eid)

@@ -26,7 +26,7 @@ if e[1] == 'offered' then
   for _, aid in ipairs(split(e[2])) do
     local a = agent(aid)
     if a.state == 'reserved' and a.entry == eid then
-      transition(aid, 'available', {})
+      transition(aid, 'available', NO_FIELDS)
       freed[#freed + 1] = aid
     end
   end

@@ -23,10 +23,12 @@
   agent_forget first, which writes what is pending).
 ]]
 local DAY_TTL = 8 * 86400
+-- The `extra` of a transition that sets no other field (shared: read-only).
+local NO_FIELDS = {}
 local MINUTE_TTL = 1800
 
 -- Per-call state, reset by begin().
-local stat_keys, stat_pending        -- counter increments: key -> { ttl = …, args = BITFIELD arguments, [offset] = position of its value in args }
+local stat_keys, stat_pending        -- counter keys in order (key, ttl, key, ttl, …); key -> BITFIELD arguments (see bump)
 local cfg_cache                      -- queue configs read in this call
 local agent_cache, agent_queue_cache -- agent hashes and memberships read in this call
 local agent_dirty, agent_dirty_order -- agent fields set in this call, written by flush_agents
@@ -47,40 +49,65 @@ local function begin(argv)
 end
 
 -- Adds `by` to counter `field` of counter key `key`, written by flush_stats at
--- the end of the call: the BITFIELD arguments are built as the call goes.
+-- the end of the call: the BITFIELD arguments are built as the call goes, in
+-- a table sized at once for four counters (slots of 'INCRBY', 'i64', offset,
+-- by; `false` marks a free slot) so that it never grows in the common case,
+-- and found again by a scan of those few slots. stat_keys lists key, ttl, …
 local function bump(key, field, by, ttl)
   local off = CI[field]
   if not off then error('unknown ACD counter ' .. tostring(field)) end
-  local s = stat_pending[key]
-  if not s then
-    s = { ttl = ttl, args = { 'BITFIELD', key, 'INCRBY', 'i64', '#0', 1 } }
-    stat_pending[key] = s
-    stat_keys[#stat_keys + 1] = key
+  local args = stat_pending[key]
+  if not args then
+    stat_pending[key] = { 'BITFIELD', key, 'INCRBY', 'u8', '0', '1', 'INCRBY', 'i64', off, by,
+      false, false, false, false, false, false, false, false, false, false, false, false }
+    local n = #stat_keys
+    stat_keys[n + 1], stat_keys[n + 2] = key, ttl
+    return
   end
-  local args, at = s.args, s[off]
-  if at then
-    args[at] = args[at] + by
-  else
-    local n = #args
-    args[n + 1], args[n + 2], args[n + 3], args[n + 4] = 'INCRBY', 'i64', off, by
-    s[off] = n + 4
+  local i = 9
+  while true do
+    local o = args[i]
+    if o == off then
+      args[i + 1] = args[i + 1] + by
+      return
+    elseif not o then
+      args[i - 2], args[i - 1], args[i], args[i + 1] = 'INCRBY', 'i64', off, by
+      return
+    end
+    i = i + 4
   end
 end
 
 -- The increment of `field` in `key` not written yet (0 if none).
 local function pending_stat(key, field)
-  local s = stat_pending[key]
-  local at = s and s[CI[field]]
-  return at and s.args[at] or 0
+  local args = stat_pending[key]
+  if not args then return 0 end
+  local off, i = CI[field], 9
+  while args[i] do
+    if args[i] == off then return args[i + 1] end
+    i = i + 4
+  end
+  return 0
 end
 
--- One BITFIELD per counter key; offset #0 counts writes, so 1 means a new key (gets its TTL).
+-- One BITFIELD per counter key. Its first byte counts writes (u8 at bit 0,
+-- wrapping: a narrow type because BITFIELD costs a loop step per bit), so 1
+-- means a new key, which gets its TTL (and, harmlessly, every 256th write
+-- sets the TTL again). The increments go as decimal strings: Redis turns a Lua
+-- number argument into text with a floating-point printf ("%.17g"), several
+-- times the cost of '%d'.
 local function flush_stats()
-  for _, key in ipairs(stat_keys) do
-    local s = stat_pending[key]
-    if redis.call(unpack(s.args))[1] == 1 then redis.call('EXPIRE', key, s.ttl) end
+  local format = string.format
+  for k = 1, #stat_keys, 2 do
+    local key = stat_keys[k]
+    local args, n = stat_pending[key], 6
+    while args[n + 3] do
+      local v = args[n + 4]
+      args[n + 4] = v == 1 and '1' or format('%d', v)
+      n = n + 4
+    end
+    if redis.call(unpack(args, 1, n))[1] == 1 then redis.call('EXPIRE', key, stat_keys[k + 1]) end
   end
-  stat_keys, stat_pending = {}, {}
 end
 
 -- Counter key names of a queue or an agent for the current day and minute,
@@ -157,13 +184,13 @@ end
 local function wait_add(qid, eid, score, prof)
   redis.call('ZADD', K_waiting(qid), score, eid)
   redis.call('ZADD', K_profileWaiting(qid, prof), score, eid)
-  redis.call('HINCRBY', K_profiles(qid), prof, 1)
+  redis.call('HINCRBY', K_profiles(qid), prof, '1')
 end
 
 local function wait_rem(qid, eid, prof)
   if redis.call('ZREM', K_waiting(qid), eid) == 1 and prof then
     redis.call('ZREM', K_profileWaiting(qid, prof), eid)
-    if redis.call('HINCRBY', K_profiles(qid), prof, -1) <= 0 then redis.call('HDEL', K_profiles(qid), prof) end
+    if redis.call('HINCRBY', K_profiles(qid), prof, '-1') <= 0 then redis.call('HDEL', K_profiles(qid), prof) end
   end
 end
 
@@ -191,42 +218,46 @@ local function agent(aid)
   return a
 end
 
--- Sets fields of an agent hash (flat field/value list): the cache at once, the
--- hash once per agent at the end of the call (flush_agents), however many
--- transitions the call made (e.g. available, then reserved for the next caller).
-local function agent_set(aid, fields)
+-- Sets one field of an agent hash: the cache at once, the hash once per agent
+-- at the end of the call (flush_agents), however many transitions the call
+-- made (e.g. available, then reserved for the next caller). The pending
+-- fields of an agent are a field -> value table made with room for the fields
+-- a transition sets (a constructor with nil values sizes it and creates their
+-- slots), so that it never grows in the common case.
+local function agent_put(aid, f, v)
   local a = agent(aid)
   local d = agent_dirty[aid]
   if not d then
-    d = {}
+    d = { state = nil, since = nil, availSince = nil, reason = nil, entry = nil, inst = nil, missed = nil, lastQueue = nil }
     agent_dirty[aid] = d
     agent_dirty_order[#agent_dirty_order + 1] = aid
   end
-  for i = 1, #fields, 2 do
-    local f, v = fields[i], fields[i + 1]
-    a[f] = v
-    if d[f] == nil then d[#d + 1] = f end
-    d[f] = v
-  end
+  a[f] = v
+  d[f] = v
   a.exists = true
-  a.sk = nil
+  if f == 'skills' then a.sk = nil end
+end
+
+-- Sets fields of an agent hash (flat field/value list), as agent_put.
+local function agent_set(aid, fields)
+  for i = 1, #fields, 2 do agent_put(aid, fields[i], fields[i + 1]) end
 end
 
 local function flush_agent(aid)
   local d = agent_dirty[aid]
   if not d then return end
-  local args = { 'HSET', K_agent(aid) }
-  for _, f in ipairs(d) do
-    args[#args + 1] = f
-    args[#args + 1] = d[f]
+  local args, n = { 'HSET', K_agent(aid), false, false, false, false, false, false, false, false,
+    false, false, false, false, false, false, false, false }, 2
+  for f, v in pairs(d) do
+    args[n + 1], args[n + 2] = f, v
+    n = n + 2
   end
-  redis.call(unpack(args))
+  if n > 2 then redis.call(unpack(args, 1, n)) end
   agent_dirty[aid] = nil
 end
 
 local function flush_agents()
   for _, aid in ipairs(agent_dirty_order) do flush_agent(aid) end
-  agent_dirty, agent_dirty_order = {}, {}
 end
 
 -- The agent's skills, decoded once per run.
@@ -283,6 +314,7 @@ end
 -- that becomes available and is reserved again in the same call (call ends →
 -- next caller) never touches the indexes.
 local function flush_avail()
+  if not avail_order[1] then return end
   for _, aid in ipairs(avail_order) do
     if avail_pending[aid] then
       local a = agent(aid)
@@ -325,14 +357,15 @@ local function transition(aid, to, extra)
   end
   local wasAvail, isAvail = from == 'available', to == 'available'
   local wasIn, isIn = from ~= 'offline', to ~= 'offline'
-  local fields = { 'state', to, 'since', NOWS }
-  for i = 1, #extra do fields[#fields + 1] = extra[i] end
+  agent_put(aid, 'state', to)
+  agent_put(aid, 'since', NOWS)
+  for i = 1, #extra, 2 do agent_put(aid, extra[i], extra[i + 1]) end
   if isAvail and not wasAvail then
-    local n = #fields
-    fields[n + 1], fields[n + 2], fields[n + 3], fields[n + 4] = 'availSince', NOWS, 'reason', ''
-    fields[n + 5], fields[n + 6], fields[n + 7], fields[n + 8] = 'entry', '', 'inst', ''
+    agent_put(aid, 'availSince', NOWS)
+    agent_put(aid, 'reason', '')
+    agent_put(aid, 'entry', '')
+    agent_put(aid, 'inst', '')
   end
-  agent_set(aid, fields)
   if wasAvail and not isAvail then
     if avail_pending[aid] then
       avail_pending[aid] = nil -- became available in this call: never written to the indexes
@@ -387,7 +420,7 @@ local function offer(qid, cfg, eid, inst, kind, prof, chosen)
     ids[#ids + 1] = c.id
   end
   redis.call('HSET', K_entry(eid), 'state', 'offered', 'agents', table.concat(ids, ','), 'offeredAt', NOWS)
-  if cfg.strategy == 'round-robin' then redis.call('SET', K_rr(qid), chosen[1].pos) end
+  if cfg.strategy == 'round-robin' then redis.call('SET', K_rr(qid), string.format('%d', chosen[1].pos)) end
   redis.call('RPUSH', K_inbox(inst), cjson.encode({ t = 'assign', entry = eid, queue = qid, kind = kind, agents = ids, at = NOW }))
 end
 
@@ -412,7 +445,7 @@ local function best_for_agent(qid, cfg, aid)
       end
     end
     if ok then
-      local h = redis.call('ZRANGE', K_profileWaiting(qid, prof), 0, 0, 'WITHSCORES')
+      local h = redis.call('ZRANGE', K_profileWaiting(qid, prof), '0', '0', 'WITHSCORES')
       if h[1] then
         local sc = tonumber(h[2])
         if (bestScore == nil or sc < bestScore) and NOW - arrival_of(sc) >= tierWait then
@@ -473,7 +506,7 @@ local function assign_queue(qid, onlyAgent, onlyEntry)
     if not redis.call('ZSCORE', K_waiting(qid), onlyEntry) then return 0 end
     entries = { onlyEntry }
   else
-    entries = redis.call('ZRANGE', K_waiting(qid), 0, (cfg.scanLimit or 50) - 1)
+    entries = redis.call('ZRANGE', K_waiting(qid), '0', (cfg.scanLimit or 50) - 1)
   end
   if #entries == 0 then return 0 end
   local rr = tonumber(redis.call('GET', K_rr(qid))) or -1
@@ -569,7 +602,7 @@ local function assign_agent(aid)
   if not can_take(aid) then return end
   local heads = {}
   for _, q in ipairs(agent_queues(aid)) do
-    local h = redis.call('ZRANGE', K_waiting(q), 0, 0, 'WITHSCORES')
+    local h = redis.call('ZRANGE', K_waiting(q), '0', '0', 'WITHSCORES')
     if h[2] then heads[#heads + 1] = { q = q, s = tonumber(h[2]) } end
   end
   if #heads > 1 then table.sort(heads, function(x, y) return x.s < y.s end) end
@@ -586,13 +619,13 @@ local function unreserve(aid, eid, missed, maxMissed, retryMs)
     local n = (tonumber(agent(aid).missed) or 0) + 1
     agent_set(aid, { 'skipUntil', NOW + retryMs, 'missed', n })
     if n >= maxMissed then
-      transition(aid, 'paused', { 'reason', 'missed', 'missed', 0, 'entry', '', 'inst', '' })
+      transition(aid, 'paused', { 'reason', 'missed', 'missed', '0', 'entry', '', 'inst', '' })
       astat(aid, 'missed', 1)
       return 'paused'
     end
     astat(aid, 'missed', 1)
   end
-  transition(aid, 'available', {})
+  transition(aid, 'available', NO_FIELDS)
   return 'available'
 end
 
@@ -613,7 +646,8 @@ local function entry_drop_agent(eid, aid)
   return false
 end
 
--- Everything a run deferred, written at its end (the loader calls it after the body).
+-- Everything a run deferred, written at its end (the loader calls it after the
+-- body). What it leaves in the per-call state is reset by the next begin().
 local function flush()
   flush_avail()
   flush_agents()

@@ -33,7 +33,7 @@ for _, inst in ipairs(dead) do
           if a.state == 'on-call' and a.entry == eid then
             transition(aid, 'paused', { 'reason', 'lost-call', 'entry', '', 'inst', '' })
           elseif a.state == 'reserved' and a.entry == eid then
-            transition(aid, 'available', {})
+            transition(aid, 'available', NO_FIELDS)
             freedAgents[#freedAgents + 1] = aid
           end
         end
@@ -58,7 +58,7 @@ end
 local ended = 0
 for _, aid in ipairs(redis.call('ZRANGEBYSCORE', K_wrapups(), '-inf', NOW)) do
   if agent(aid).state == 'wrap-up' then
-    transition(aid, 'available', {})
+    transition(aid, 'available', NO_FIELDS)
     freedAgents[#freedAgents + 1] = aid
     ended = ended + 1
   else
