@@ -32,23 +32,16 @@
  */
 import { execFileSync } from 'node:child_process';
 import { Redis } from 'ioredis';
-import pino from 'pino';
-import { systemClock } from '../src/util/clock.ts';
 import { createHash } from 'node:crypto';
-import { AcdService, type Assignment } from '../src/acd/service.ts';
+import type { Assignment } from '../src/acd/service.ts';
 import { SCRIPT_NAMES, scriptFunctionName, scriptSource } from '../src/acd/scripts.ts';
 import { acdKeys } from '../src/acd/keys.ts';
-import type { AcdConfig } from '../src/config/acd.ts';
 import { startRedisServer } from '../test/support/redis-server.ts';
 import { encodeRoundTrip, rawRoundTrips, type EncodedRoundTrip } from './raw-pipeline.ts';
+import { acdWorkload, AGENTS, CONCURRENCY, QUEUES } from './acd-workload.ts';
 
-const QUEUES = 20;
-const AGENTS = 1000;
-const WAITING = 10_000;
-const CONCURRENCY = 8; // cycles in flight (4 per instance); redis-benchmark uses the same number of clients
 const WARMUP_MS = 3_000;
 const MEASURE_MS = 15_000;
-const log = pino({ level: 'silent' });
 /** ACD_BENCH_PROFILE=1: also print Redis time per script (SLOWLOG of every command for 2 s; slows that window down). */
 const PROFILE = process.env.ACD_BENCH_PROFILE === '1';
 /** ACD_BENCH_SCRIPTS=1: run the operations as EVALSHA scripts (AcdService option redisFunctions: false) instead of the Redis function library (FCALL, the default). */
@@ -343,112 +336,36 @@ async function plainRoundTrips(clients: Redis[], total: number, inFlight: number
 
 const round = (n: number, d = 3): number => Math.round(n * 10 ** d) / 10 ** d;
 
-class Semaphore {
-  private free: number;
-  private waiting: Array<() => void> = [];
-  constructor(n: number) {
-    this.free = n;
-  }
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((r) => this.waiting.push(r));
-    try {
-      return await fn();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free++;
-    }
-  }
-}
-
 async function main(): Promise<void> {
   const redisSrv = await startRedis();
-  const prefix = `bench:{acd${process.pid}}:`;
-  const config = (id: string): AcdConfig => ({
-    keyPrefix: prefix,
-    instanceId: id,
-    leaseMs: 60_000,
-    heartbeatMs: 10_000,
-    reapIntervalMs: 30_000,
-    timeZone: 'Europe/Warsaw',
-    queuesFile: '',
-    agentsFile: '',
-    defaultHandleSeconds: 180,
-  });
-  const clients = [new Redis(redisSrv.url), new Redis(redisSrv.url)];
-  const instances = [
-    new AcdService({ redis: clients[0]!, config: config('A'), clock: systemClock, log, redisFunctions: FUNCTIONS }),
-    new AcdService({ redis: clients[1]!, config: config('B'), clock: systemClock, log, redisFunctions: FUNCTIONS }),
-  ];
-  for (const i of instances) await i.start();
-  const [A] = instances as [AcdService, AcdService];
-
-  // ---- setup ----
-  const t0 = Date.now();
-  const strategies = ['longest-idle-agent', 'round-robin', 'fewest-calls', 'least-talk-time', 'top-down', 'random'] as const;
-  for (let q = 0; q < QUEUES; q++) {
-    await A.putQueue({ id: `q${q}`, name: `Queue ${q}`, strategy: strategies[q % strategies.length], wrapUpSeconds: 0, announceEverySeconds: 0 });
-  }
-  for (let a = 0; a < AGENTS; a++) {
-    const home = a % QUEUES;
-    await A.putAgent({
-      id: `ag${a}`,
-      name: `Agent ${a}`,
-      uri: `sip:ag${a}@bench`,
-      skills: { pl: 5 + (a % 5), en: a % 2 === 0 ? 8 : 2 },
-      queues: [
-        { queue: `q${home}`, tier: 1, position: a },
-        { queue: `q${(home + 1) % QUEUES}`, tier: 2, position: a },
-      ],
-    });
-  }
-  for (let a = 0; a < AGENTS; a++) await A.login(`ag${a}`, { pausedReason: 'setup' });
-
   const scriptMs: number[] = [];
   const dispatchMs: number[] = [];
   let measuring = false;
   let ops = 0;
-  let stopped = false;
-  const timed = async <T>(p: () => Promise<T>): Promise<T> => {
-    const s = performance.now();
-    const r = await p();
-    if (measuring) {
-      scriptMs.push(performance.now() - s);
-      ops++;
-    }
-    return r;
-  };
-  const sems = instances.map(() => new Semaphore(CONCURRENCY / 2));
-  let seq = 0;
-  const enqueueOne = async (inst: AcdService, instIdx: number): Promise<void> => {
-    const n = seq++;
-    const entryId = await inst.newEntryId();
-    inst.awaitAssignments(entryId, (a) => onAssignment(inst, instIdx, a));
-    const skills: Record<string, number> = n % 5 === 0 ? { en: 5 } : { pl: 3 };
-    await timed(() => inst.enqueue({ entryId, queueId: `q${n % QUEUES}`, kind: 'call', priority: n % 10 === 0 ? 5 : 0, skills, data: {} }));
-  };
-  const onAssignment = (inst: AcdService, instIdx: number, a: Assignment): void => {
-    const received = Date.now();
-    if (measuring) dispatchMs.push(received - a.decidedAt);
-    if (stopped) return;
-    void sems[instIdx]!.run(async () => {
-      const agentId = a.agentIds[0]!;
-      await timed(() => inst.store.connect(a.entryId, agentId));
-      await timed(() => inst.completeCall(a.entryId, agentId));
-      await enqueueOne(inst, instIdx);
-    }).catch((err: unknown) => {
-      console.error('cycle failed', err);
-    });
-  };
+  const w = await acdWorkload(redisSrv.url, {
+    redisFunctions: FUNCTIONS,
+    hooks: {
+      onOp(_op, ms) {
+        if (!measuring) return;
+        scriptMs.push(ms);
+        ops++;
+      },
+      onAssignment(a: Assignment, receivedAt: number) {
+        if (measuring) dispatchMs.push(receivedAt - a.decidedAt);
+      },
+    },
+  });
+  const { prefix, clients, instances } = w;
+  const [A] = instances;
 
-  const setupSem = new Semaphore(32);
-  await Promise.all(Array.from({ length: WAITING }, (_, i) => setupSem.run(() => enqueueOne(instances[i % 2]!, i % 2))));
-  const waitingAfterSetup = (await Promise.all(Array.from({ length: QUEUES }, (_, q) => A.store.waiting(`q${q}`)))).reduce((s, w) => s + w.length, 0);
+  // ---- setup ----
+  const t0 = Date.now();
+  await w.fill();
+  const waitingAfterSetup = (await Promise.all(Array.from({ length: QUEUES }, (_, q) => A.store.waiting(`q${q}`)))).reduce((s, x) => s + x.length, 0);
   console.log(`setup: ${QUEUES} queues, ${AGENTS} agents, ${waitingAfterSetup} waiting calls in ${Date.now() - t0} ms`);
 
   // ---- sustained loop: agents become ready; every assignment is served and replaced ----
-  for (let a = 0; a < AGENTS; a++) await A.ready(`ag${a}`);
+  await w.run();
   await new Promise((r) => setTimeout(r, WARMUP_MS));
   const admin = new Redis(redisSrv.url);
   await admin.config('RESETSTAT');
@@ -469,7 +386,7 @@ async function main(): Promise<void> {
   const loopCpu = cpuShare(loopCpu0, await cpuSnapshot(admin));
   if (PROFILE) await printSlowlogProfile(admin);
   const elapsed = (performance.now() - m0) / 1000;
-  stopped = true;
+  w.stop();
   await new Promise((r) => setTimeout(r, 500));
   const opsPerS = ops / elapsed;
   const sortedScript = [...scriptMs].sort((x, y) => x - y);
@@ -530,8 +447,7 @@ async function main(): Promise<void> {
   // same two ioredis clients, CONCURRENCY in flight, no pipeline.
   const nodeLimit = await plainRoundTrips(clients, rounds, CONCURRENCY);
 
-  for (const i of instances) await i.stop();
-  for (const c of clients) c.disconnect();
+  await w.close();
   await redisSrv.stop();
 
   const result = {
