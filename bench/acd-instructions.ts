@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     { stdio: ['ignore', openSync(join(dir, 'redis.log'), 'w'), 'pipe'] },
   );
   let vgErr = '';
-  vg.stderr.on('data', (d: Buffer) => (vgErr += d.toString()));
+  vg.stderr?.on('data', (d: Buffer) => (vgErr += d.toString()));
   vg.on('exit', (code) => {
     if (phase !== 'done') {
       console.error(`valgrind ended early (exit ${code}):\n${vgErr.slice(-2000)}`);
