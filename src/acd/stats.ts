@@ -20,6 +20,8 @@ export interface PeriodStats {
   /** Offered (NOC): callers that entered the queue. */
   offered: number;
   answered: number;
+  /** Calls whose conversation ended (counted when it ends; AHT and mean talk time are per handled call). */
+  handled: number;
   /** All abandons, short ones included. */
   abandoned: number;
   shortAbandoned: number;
@@ -56,7 +58,8 @@ export function queuePeriodStats(c: Record<string, number>): PeriodStats {
   const answered = n(c, 'answered');
   const abandoned = n(c, 'abandoned');
   const shortAbandoned = n(c, 'shortAbandoned');
-  const avgTalk = mean(n(c, 'talkMs'), n(c, 'handled'));
+  const handled = n(c, 'handled');
+  const avgTalk = mean(n(c, 'talkMs'), handled);
   const avgAcw = mean(n(c, 'acwMs'), n(c, 'acwCount'));
   const slDenominator = answered + (abandoned - shortAbandoned);
   const offered = n(c, 'offered');
@@ -64,6 +67,7 @@ export function queuePeriodStats(c: Record<string, number>): PeriodStats {
   return {
     offered,
     answered,
+    handled,
     abandoned,
     shortAbandoned,
     timedOut: n(c, 'timedOut'),

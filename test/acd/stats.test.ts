@@ -50,6 +50,7 @@ describe('real-time statistics', () => {
     const expected = {
       offered: 4,
       answered: 2,
+      handled: 2,
       abandoned: 2,
       shortAbandoned: 1,
       answeredWithinServiceLevel: 1,
