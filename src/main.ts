@@ -150,6 +150,15 @@ export async function startService(config: Config, logger: Logger, clock: Clock 
     });
     telephony = driver;
     contacts = driver.registrar;
+    // An agent paused as 'unreachable' (offered a caller while it had no device to ring) is available again once its softphone registers.
+    driver.registrar.onRegistered((agentId) => {
+      acd.resumeIfPausedFor(agentId, 'unreachable').then(
+        (state) => {
+          if (state === 'available') log.info({ agentId }, "agent's softphone registered: available again after 'unreachable'");
+        },
+        (err: unknown) => log.warn({ err, agentId }, 'could not make an agent available again after its registration'),
+      );
+    });
     readiness.push({ name: 'telephony', check: () => driver.health() });
   } else {
     // Call ids unique across instances (the live-calls board and hang-up address calls by id).

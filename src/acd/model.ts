@@ -97,6 +97,14 @@ export const AgentsFile = Obj({ $schema: Type.Optional(Type.String()), agents: T
 export const AGENT_STATES = ['offline', 'available', 'reserved', 'on-call', 'wrap-up', 'paused'] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
 
+/**
+ * Why an offered agent did not take an entry: 'missed' (no answer, busy,
+ * rejected, the dial failed: counts toward maxMissed), 'cancelled' (another
+ * agent answered, the caller left) or 'unreachable' (no device to ring: the
+ * agent is paused with that reason at once).
+ */
+export type ReleaseReason = 'missed' | 'cancelled' | 'unreachable';
+
 export class AcdConfigError extends Error {
   readonly code = 'ACD_CONFIG_INVALID';
   constructor(

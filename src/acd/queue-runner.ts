@@ -221,8 +221,8 @@ export class AcdQueueService implements QueueService {
         const agentCfg = await acd.getAgent(agentId);
         const uri = await contacts.contactFor(agentId, agentCfg?.uri);
         if (!uri) {
-          log.warn({ agentId }, 'agent has no reachable contact; counted as missed');
-          await acd.releaseOffer(a.entryId, agentId, 'missed');
+          log.warn({ agentId }, "agent has no device to ring (not registered, no static URI): paused as 'unreachable'");
+          await acd.releaseOffer(a.entryId, agentId, 'unreachable');
           return;
         }
         let res: DialResult;

@@ -24,6 +24,7 @@ import {
   type AgentConfig,
   type AgentState,
   type QueueConfig,
+  type ReleaseReason,
   AGENT_STATES,
 } from './model.ts';
 import { agentPeriodStats, queuePeriodStats, type AgentPeriodStats, type PeriodStats } from './stats.ts';
@@ -56,7 +57,7 @@ export interface CallbackAssignment extends Assignment {
   /** The agent answered: agent on-call, other rung agents released, answer counted. Throws AcdError ENTRY_GONE when cancelled meanwhile. */
   connect(agentId: string): Promise<void>;
   /** The agent did not take it: 'missed' (no answer/busy: counts toward maxMissed) or 'cancelled'. The entry keeps its place. */
-  release(agentId: string, reason: 'missed' | 'cancelled'): Promise<void>;
+  release(agentId: string, reason: ReleaseReason): Promise<void>;
   /** The call with the agent is over: agent to wrap-up, entry removed. */
   complete(agentId: string): Promise<void>;
   /** Give up on the entry (e.g. customer unreachable for good): agents released, entry removed. */
@@ -300,12 +301,14 @@ export class AcdService {
 
   /**
    * An offered agent did not take the entry: 'missed' (no answer, busy, rejected,
-   * unreachable) or 'cancelled'. The entry keeps its place and is re-offered at
-   * once; a missed agent rests `missedRetrySeconds`, after which this instance
-   * re-runs the assignment. Returns the agent's state (undefined: it was not
-   * reserved for this entry any more).
+   * the dial failed), 'cancelled', or 'unreachable' (no device to ring: not
+   * registered and no static URI; the agent is paused with that reason, not
+   * counted as a miss). The entry keeps its place and is re-offered at once; a
+   * missed agent rests `missedRetrySeconds`, after which this instance re-runs
+   * the assignment. Returns the agent's state (undefined: it was not reserved
+   * for this entry any more).
    */
-  async releaseOffer(entryId: string, agentId: string, reason: 'missed' | 'cancelled'): Promise<AgentState | undefined> {
+  async releaseOffer(entryId: string, agentId: string, reason: ReleaseReason): Promise<AgentState | undefined> {
     const r = await this.store.release(entryId, agentId, reason);
     if (r) this.afterRest(r);
     return r?.state;
@@ -612,6 +615,15 @@ export class AcdService {
   /** paused | wrap-up → available (gets the head caller at once). */
   async ready(agentId: string): Promise<AgentState> {
     return (await this.store.agentOp(agentId, 'ready')).state;
+  }
+
+  /**
+   * paused for `reason` → available, atomically; in any other state (or paused
+   * for another reason, e.g. a break the agent chose) nothing changes. E.g. an
+   * agent paused as 'unreachable' whose softphone registers again.
+   */
+  async resumeIfPausedFor(agentId: string, reason: string): Promise<AgentState> {
+    return (await this.store.agentOp(agentId, 'resume', reason)).state;
   }
 
   /** wrap-up → available now. */

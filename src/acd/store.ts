@@ -9,10 +9,10 @@ import { decodeCounters } from './counters.ts';
 import { scriptRunner, type RedisClient, type ScriptName, type ScriptReply, type ScriptRunner } from './scripts.ts';
 import { AcdError, isAcdErrorCode } from './errors.ts';
 import { dayIn } from './time.ts';
-import { parseQueueConfig, type AgentConfig, type AgentState, type QueueConfig, AGENT_STATES } from './model.ts';
+import { parseQueueConfig, type AgentConfig, type AgentState, type QueueConfig, type ReleaseReason, AGENT_STATES } from './model.ts';
 
 export type EntryKind = 'call' | 'callback';
-export type AgentOp = 'login' | 'logout' | 'pause' | 'ready' | 'end-wrapup' | 'auto-end-wrapup' | 'extend-wrapup';
+export type AgentOp = 'login' | 'logout' | 'pause' | 'ready' | 'resume' | 'end-wrapup' | 'auto-end-wrapup' | 'extend-wrapup';
 export type LeaveReason = 'abandon' | 'timeout' | 'key' | 'callback' | 'cancel' | 'no-agents';
 
 export interface EnqueueInput {
@@ -205,7 +205,7 @@ export class AcdStore {
   }
 
   /** The agent's new state and, after a miss, how long it rests (ms); undefined when it was not reserved for the entry. */
-  async release(entryId: string, agentId: string, reason: 'missed' | 'cancelled'): Promise<{ state: AgentState; retryMs: number } | undefined> {
+  async release(entryId: string, agentId: string, reason: ReleaseReason): Promise<{ state: AgentState; retryMs: number } | undefined> {
     const reply = await this.call('release', [entryId, agentId, reason]);
     if (reply[0] === 'OK') return { state: str(reply[1]) as AgentState, retryMs: Number(reply[2] ?? 0) };
     if (reply[0] === 'NOT_RESERVED') return undefined;

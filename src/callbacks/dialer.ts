@@ -295,9 +295,9 @@ export class CallbackDialer {
     const signal = anySignal([ctl.signal, this.stopCtl.signal]);
     let winner: AgentLeg | undefined;
     const results = await Promise.all(
-      a.agentIds.map(async (agentId): Promise<{ agentId: string; result: DialResult }> => {
+      a.agentIds.map(async (agentId): Promise<{ agentId: string; result: DialResult; unreachable?: true }> => {
         const uri = await this.o.agentContact(agentId);
-        if (!uri) return { agentId, result: { ok: false, reason: 'failed', detail: 'agent not reachable' } };
+        if (!uri) return { agentId, result: { ok: false, reason: 'failed', detail: 'agent not reachable' }, unreachable: true };
         const result = await this.o.telephony.dial({
           to: uri,
           // the agent's phone shows whom the call-back is for (the company's number means nothing to them)
@@ -317,10 +317,12 @@ export class CallbackDialer {
         return { agentId, result };
       }),
     );
-    for (const { agentId, result } of results) {
+    for (const { agentId, result, unreachable } of results) {
       if (winner?.agentId === agentId) continue;
-      const reason = winner || this.stopCtl.signal.aborted ? 'cancelled' : 'missed';
-      if (!result.ok) log.info({ agentId, outcome: result.reason }, 'agent did not take the call-back');
+      // no device to ring: paused as 'unreachable' (its next registration makes it available), not a miss
+      const reason = unreachable ? 'unreachable' : winner || this.stopCtl.signal.aborted ? 'cancelled' : 'missed';
+      if (unreachable) log.warn({ agentId }, "agent has no device to ring (not registered, no static URI): paused as 'unreachable'");
+      else if (!result.ok) log.info({ agentId, outcome: result.reason }, 'agent did not take the call-back');
       await this.io(a.release(agentId, reason)).catch((err: unknown) => log.warn({ err, agentId }, 'release failed'));
     }
     return winner;

@@ -121,4 +121,35 @@ describe('agent state machine', () => {
     expect(st).toMatchObject({ state: 'paused', reason: 'missed' });
     expect((await acd.store.waiting('q')).map((w) => w.entryId)).toEqual([c1.entryId, c2.entryId]);
   });
+
+  it("pauses an agent with no device to ring as 'unreachable' at once, not as a miss; the caller goes to the next agent; the agent's next registration makes it available again", async () => {
+    r = await rig();
+    const { acd } = r;
+    await acd.putQueue(queue('q', { strategy: 'top-down' }));
+    await acd.putAgent(agent('a1', [{ queue: 'q', position: 1 }]));
+    await acd.putAgent(agent('a2', [{ queue: 'q', position: 2 }]));
+    await acd.login('a1');
+    await acd.login('a2');
+    const c1 = await waitingCall(acd, 'q');
+    await until(() => c1.got.length === 1, 'offered');
+    expect(c1.got[0]!.agentIds).toEqual(['a1']); // top-down: a1 first
+    expect(await acd.releaseOffer(c1.entryId, 'a1', 'unreachable')).toBe('paused');
+    await until(() => c1.got.length === 2, 'offered to the next agent at once (no rest)');
+    expect(c1.got[1]!.agentIds).toEqual(['a2']);
+    expect(await acd.agentStatus('a1')).toMatchObject({ state: 'paused', reason: 'unreachable' });
+    expect((await acd.agentStats('a1')).today.missed).toBe(0);
+    // A pause the agent chose is not ended by a registration …
+    await acd.putAgent(agent('a3', ['q']));
+    await acd.login('a3', { pausedReason: 'break' });
+    expect(await acd.resumeIfPausedFor('a3', 'unreachable')).toBe('paused');
+    expect(await acd.agentStatus('a3')).toMatchObject({ state: 'paused', reason: 'break' });
+    // … the 'unreachable' one is: a1 is available again and gets the next caller.
+    const c2 = await waitingCall(acd, 'q');
+    expect(c2.got).toHaveLength(0);
+    expect(await acd.resumeIfPausedFor('a1', 'unreachable')).toBe('reserved');
+    await until(() => c2.got.length === 1, 'offered to a1');
+    expect(c2.got[0]!.agentIds).toEqual(['a1']);
+    // in any other state nothing changes
+    expect(await acd.resumeIfPausedFor('a1', 'unreachable')).toBe('reserved');
+  });
 });

@@ -137,6 +137,24 @@ describe('call-back dialing, agent first', () => {
     expect((await i1.callbacks.get(outcome.callbackId))?.agentId).toBe('a2');
   }, 60_000);
 
+  it("passes over an agent with no device to ring (paused as 'unreachable', not a miss) to the next agent", async () => {
+    w = await world({ agents: ['a1', 'a2'] });
+    const i1 = w.instances[0]!;
+    const a1 = (await i1.acd.getAgent('a1'))!;
+    const { uri: _none, ...noDevice } = a1; // a softphone that is not registered, and no static URI
+    await i1.acd.putAgent(noDevice);
+    await i1.acd.login('a1');
+    await i1.acd.login('a2');
+    w.sim.endpoint('sip:a2@agents.test', { answerAfterMs: 1_000 });
+    customerAnswers(w);
+    const { outcome } = await request(w);
+    await runUntil(w, async () => (await i1.callbacks.get(outcome.callbackId))?.status === 'completed', 'completed');
+    expect((await i1.callbacks.get(outcome.callbackId))?.agentId).toBe('a2');
+    expect(w.sim.dials.filter((d) => d.to.startsWith('sip:'))).toHaveLength(1);
+    expect(await i1.acd.agentStatus('a1')).toMatchObject({ state: 'paused', reason: 'unreachable' });
+    expect((await i1.acd.agentStats('a1')).today.missed).toBe(0);
+  }, 60_000);
+
   it('puts the call-back back in the queue when the agent hangs up during the whisper', async () => {
     w = await world();
     const i1 = w.instances[0]!;

@@ -78,6 +78,8 @@ async function registerWithAuth(harness: Harness, o: Omit<RegisterOpts, 'auth'>,
 describe('REGISTER', () => {
   it('challenges, then accepts the right password and stores the binding in Redis with its expiry', async () => {
     h = await startHarness();
+    const heard: string[] = [];
+    h.driver.registrar.onRegistered((agentId) => heard.push(agentId));
     const challenge = await h.server.request(register({ user: '1001', expires: 300 }), PHONE);
     expect(challenge.status).toBe(401);
     expect(challenge.headers['www-authenticate']).toMatch(/^Digest realm="ivr\.example\.com", nonce="[^"]+", algorithm=MD5, qop="auth"$/);
@@ -94,15 +96,20 @@ describe('REGISTER', () => {
     expect(await h.driver.registrar.contactFor('alice', 'sip:alice@static.example')).toBe('sip:1001@198.51.100.200:40312');
     const reg = await h.driver.registrar.registration('alice');
     expect(reg).toMatchObject({ username: '1001', contact: 'sip:1001@192.168.1.20:5062;transport=udp;rinstance=abc123', userAgent: 'Linphone/5.2.0 (belle-sip/5.2.0)' });
+    // listeners (e.g. the ACD making an 'unreachable' agent available again) hear of the registration, not of the challenge
+    expect(heard).toEqual(['alice']);
   });
 
   it('refuses a wrong password with 403 and stores nothing', async () => {
     h = await startHarness();
+    const heard: string[] = [];
+    h.driver.registrar.onRegistered((agentId) => heard.push(agentId));
     const res = await registerWithAuth(h, { user: '1002' }, 'not-bobs-password');
     expect(res.status).toBe(403);
     expect(await h.redis.exists(h.driver.registrar.key('bob'))).toBe(0);
     expect(await h.driver.registrar.contactFor('bob', 'sip:bob@10.0.0.9')).toBe('sip:bob@10.0.0.9');
     expect(await h.driver.registrar.contactFor('bob')).toBeUndefined();
+    expect(heard).toEqual([]);
   });
 
   it('refuses an unknown user and one agent registering another agent\'s AOR', async () => {
@@ -122,6 +129,8 @@ describe('REGISTER', () => {
 
   it('un-registers with Expires: 0, and a late un-REGISTER of an old device leaves the new one', async () => {
     h = await startHarness();
+    const heard: string[] = [];
+    h.driver.registrar.onRegistered((agentId) => heard.push(agentId));
     expect((await registerWithAuth(h, { user: '1001', contact: '<sip:1001@198.51.100.200:40312>' }, 'alice-secret-1')).status).toBe(200);
     // A second device takes over.
     expect((await registerWithAuth(h, { user: '1001', contact: '<sip:1001@198.51.100.200:40999>', callId: 'desk' }, 'alice-secret-1')).status).toBe(200);
@@ -131,6 +140,7 @@ describe('REGISTER', () => {
     // Contact: * with Expires: 0 removes everything.
     expect((await registerWithAuth(h, { user: '1001', contact: '*', expires: 0, callId: 'desk' }, 'alice-secret-1')).status).toBe(200);
     expect(await h.driver.registrar.contactFor('alice')).toBeUndefined();
+    expect(heard).toEqual(['alice', 'alice']); // the two registrations; the un-registrations are not announced
   });
 
   it('answers 423 with Min-Expires to a too-short interval and clamps a too-long one', async () => {

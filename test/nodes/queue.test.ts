@@ -416,6 +416,23 @@ describe('queue node', () => {
     expect((await w.acd.queueStatus('support')).waiting).toBe(0);
   });
 
+  it("skips an agent with no device to ring: paused as 'unreachable' (not a miss), the caller is bridged to the next agent at once", async () => {
+    const w = await world(queue('support', { strategy: 'top-down', wrapUpSeconds: 0 }), []);
+    const { uri: _none, ...noDevice } = agent('desk', [{ queue: 'support', position: 1 }]); // not registered, no static URI
+    await w.acd.putAgent(noDevice);
+    await w.acd.putAgent(agent('a1', [{ queue: 'support', position: 2 }]));
+    w.sim.endpoint('sip:a1@agents.test', { answerAfterMs: 2000, onScriptEnd: 'wait' });
+    await w.acd.login('desk');
+    await w.acd.login('a1');
+    const { caller, done } = w.run(flow({}));
+    await runUntil(w, () => caller.bridgedTo !== null, 'bridged');
+    expect(w.sim.dials.map((d) => d.to)).toEqual(['sip:a1@agents.test']);
+    expect(await w.acd.agentStatus('desk')).toMatchObject({ state: 'paused', reason: 'unreachable' });
+    expect((await w.acd.agentStats('desk')).today.missed).toBe(0);
+    caller.party.hangup();
+    await finish(w, done);
+  });
+
   it('runs through the flow harness (runScenario) with agents on the simulated driver', async () => {
     const w = await world(queue('support', { wrapUpSeconds: 20 }), [{ id: 'a1' }]);
     let sim: SimTelephony | undefined;

@@ -3,8 +3,9 @@
   KEYS[1] anchor
   ARGV[1..4] P, now, aday, seed
   ARGV[5] agent id
-  ARGV[6] op: 'login' | 'logout' | 'pause' | 'ready' | 'end-wrapup' | 'auto-end-wrapup' | 'extend-wrapup'
-  ARGV[7] pause reason (pause, login into pause) | extension ms (extend-wrapup)
+  ARGV[6] op: 'login' | 'logout' | 'pause' | 'ready' | 'resume' | 'end-wrapup' | 'auto-end-wrapup' | 'extend-wrapup'
+  ARGV[7] pause reason (pause, login into pause; resume: ready only when paused
+          for this reason, else nothing changes) | extension ms (extend-wrapup)
   Returns {'OK', newState, previousState, wrapUntil}
         | {'UNKNOWN_AGENT'} | {'INVALID_TRANSITION', currentState} | {'NOT_DUE', 'wrap-up', 'wrap-up', wrapUntil}
   Becoming available runs the assignment for the agent's queues in the same call.
@@ -37,6 +38,10 @@ elseif op == 'pause' then
   return { 'OK', 'paused', st, '' }
 elseif op == 'ready' then
   if st ~= 'paused' and st ~= 'wrap-up' then return refuse() end
+  to = 'available'
+  agent_set(aid, { 'missed', '0' })
+elseif op == 'resume' then
+  if st ~= 'paused' or redis.call('HGET', K_agent(aid), 'reason') ~= arg then return { 'OK', st, st, '' } end
   to = 'available'
   agent_set(aid, { 'missed', '0' })
 elseif op == 'end-wrapup' or op == 'auto-end-wrapup' then

@@ -9,7 +9,8 @@
  *                                delete on un-register (scripts/unregister.lua).
  *
  * Also the AgentContactResolver: the registered contact, else the agent's
- * configured static URI.
+ * configured static URI. Listeners (`onRegistered`) hear of every successful
+ * registration, e.g. to make an agent paused as 'unreachable' available again.
  */
 import { readFileSync } from 'node:fs';
 import type { RedisClient } from '../../util/redis-client.ts';
@@ -98,6 +99,7 @@ export class Registrar implements AgentContactResolver {
   private readonly auth: DigestAuthenticator;
   private readonly byUser: Map<string, { agentId: string; username: string; password: string }>;
   private readonly redis: RegistrarRedis;
+  private readonly registered: Array<(agentId: string) => void> = [];
 
   constructor(
     private readonly settings: RegistrarSettings,
@@ -111,6 +113,11 @@ export class Registrar implements AgentContactResolver {
       redis.defineCommand('ivrSipUnregister', { numberOfKeys: 1, lua: UNREGISTER_LUA });
     }
     this.redis = redis as RegistrarRedis;
+  }
+
+  /** `listener` is told the agent id after each successful registration (not an un-registration or a query). */
+  onRegistered(listener: (agentId: string) => void): void {
+    this.registered.push(listener);
   }
 
   key(agentId: string): string {
@@ -225,6 +232,13 @@ export class Registrar implements AgentContactResolver {
     await this.clock.external(this.redis.set(key, JSON.stringify(reg), 'PX', expires * 1000));
     log.info({ agentId: cred.agentId, dialUri: reg.dialUri, expires }, 'agent registered');
     res.send(200, { headers: { Contact: `<${contact.uri}>;expires=${expires}`, Expires: String(expires) } });
+    for (const listener of this.registered) {
+      try {
+        listener(cred.agentId);
+      } catch (err) {
+        log.error({ err, agentId: cred.agentId }, 'registration listener failed');
+      }
+    }
   }
 }
 
