@@ -153,8 +153,8 @@ export async function startService(config: Config, logger: Logger, clock: Clock 
     // An agent paused as 'unreachable' (offered a caller while it had no device to ring) is available again once its softphone registers.
     driver.registrar.onRegistered((agentId) => {
       acd.resumeIfPausedFor(agentId, 'unreachable').then(
-        (state) => {
-          if (state === 'available') log.info({ agentId }, "agent's softphone registered: available again after 'unreachable'");
+        ({ resumed, state }) => {
+          if (resumed) log.info({ agentId, state }, "agent's softphone registered: available again after 'unreachable'");
         },
         (err: unknown) => log.warn({ err, agentId }, 'could not make an agent available again after its registration'),
       );

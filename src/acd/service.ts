@@ -620,10 +620,13 @@ export class AcdService {
   /**
    * paused for `reason` → available, atomically; in any other state (or paused
    * for another reason, e.g. a break the agent chose) nothing changes. E.g. an
-   * agent paused as 'unreachable' whose softphone registers again.
+   * agent paused as 'unreachable' whose softphone registers again. `state` is
+   * the agent's state after the call: `reserved` when it was given a waiting
+   * caller at once.
    */
-  async resumeIfPausedFor(agentId: string, reason: string): Promise<AgentState> {
-    return (await this.store.agentOp(agentId, 'resume', reason)).state;
+  async resumeIfPausedFor(agentId: string, reason: string): Promise<{ resumed: boolean; state: AgentState }> {
+    const r = await this.store.agentOp(agentId, 'resume', reason);
+    return { resumed: r.previous === 'paused' && r.state !== 'paused', state: r.state };
   }
 
   /** wrap-up → available now. */

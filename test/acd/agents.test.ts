@@ -141,15 +141,15 @@ describe('agent state machine', () => {
     // A pause the agent chose is not ended by a registration …
     await acd.putAgent(agent('a3', ['q']));
     await acd.login('a3', { pausedReason: 'break' });
-    expect(await acd.resumeIfPausedFor('a3', 'unreachable')).toBe('paused');
+    expect(await acd.resumeIfPausedFor('a3', 'unreachable')).toEqual({ resumed: false, state: 'paused' });
     expect(await acd.agentStatus('a3')).toMatchObject({ state: 'paused', reason: 'break' });
     // … the 'unreachable' one is: a1 is available again and gets the next caller.
     const c2 = await waitingCall(acd, 'q');
     expect(c2.got).toHaveLength(0);
-    expect(await acd.resumeIfPausedFor('a1', 'unreachable')).toBe('reserved');
+    expect(await acd.resumeIfPausedFor('a1', 'unreachable')).toEqual({ resumed: true, state: 'reserved' }); // available, and given the waiting caller at once
     await until(() => c2.got.length === 1, 'offered to a1');
     expect(c2.got[0]!.agentIds).toEqual(['a1']);
     // in any other state nothing changes
-    expect(await acd.resumeIfPausedFor('a1', 'unreachable')).toBe('reserved');
+    expect(await acd.resumeIfPausedFor('a1', 'unreachable')).toEqual({ resumed: false, state: 'reserved' });
   });
 });
