@@ -18,7 +18,7 @@ import { startService, type Running } from '../../src/main.ts';
 import { VirtualClock } from '../../src/util/virtual-clock.ts';
 import type { SimCall } from '../../src/telephony/sim/sim-call.ts';
 import { startRedisCluster, type PrivateCluster } from '../support/redis-cluster.ts';
-import { adminApi, advanceUntil, publishAndRoute, removeDir, salesQueueFlow, simServiceEnv, tempFlowsDir } from './harness.ts';
+import { adminApi, advanceUntil, answeredDialCall, publishAndRoute, removeDir, salesQueueFlow, salesQueueWithAnn, simServiceEnv, tempFlowsDir } from './harness.ts';
 
 describe('the service on Redis Cluster', () => {
   let cluster: PrivateCluster;
@@ -64,9 +64,7 @@ describe('the service on Redis Cluster', () => {
   it('is ready, routes a call through a published flow to an agent, and counts it', async () => {
     expect(await api('/ready')).toMatchObject({ status: 200, body: { ready: true } });
 
-    expect((await api('/queues/sales', { method: 'PUT', body: { name: 'Sales', wrapUpSeconds: 5 } })).status).toBe(201);
-    expect((await api('/agents/ann', { method: 'PUT', body: { name: 'Ann', uri: 'sip:1001@agents.test', queues: [{ queue: 'sales' }] } })).status).toBe(201);
-    expect((await api('/agents/ann/login', { method: 'POST' })).body).toMatchObject({ state: 'available' });
+    await salesQueueWithAnn(api);
 
     await publishAndRoute(running, api, salesQueueFlow, '200');
 
@@ -74,11 +72,7 @@ describe('the service on Redis Cluster', () => {
     sim.endpoint('sip:1001@agents.test', { answerAfterMs: 2_000, onScriptEnd: 'wait' });
     const { call, party } = sim.incoming({ from: '+48600100200', to: '200', onScriptEnd: 'wait' });
     let agentCall: SimCall | undefined;
-    await runUntil(() => {
-      const answered = sim.dials.find((d) => d.outcome === 'answered');
-      agentCall = answered?.callId ? sim.call(answered.callId) : undefined;
-      return agentCall !== undefined;
-    }, 'the agent answered');
+    await runUntil(() => (agentCall = answeredDialCall(sim)) !== undefined, 'the agent answered');
     expect(call.heard.map((h) => h.text).join('|')).toContain('Welcome to sales');
     expect(sim.dials[0]).toMatchObject({ outcome: 'answered' });
     await runUntil(async () => ((await api('/agents/ann/state')).body as { state?: string }).state === 'on-call', 'the agent is on the call');

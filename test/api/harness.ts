@@ -31,6 +31,8 @@ import { RouteTable } from '../../src/routing/route-table.ts';
 import type { Running } from '../../src/main.ts';
 import { denyAllDestinations } from '../../src/engine/simulate.ts';
 import { VirtualClock } from '../../src/util/virtual-clock.ts';
+import type { SimTelephony } from '../../src/telephony/sim/sim-telephony.ts';
+import type { SimCall } from '../../src/telephony/sim/sim-call.ts';
 import { redisUrl } from '../support/redis.ts';
 
 export const TOKENS = {
@@ -277,6 +279,27 @@ export const salesQueueFlow = {
     bye: { type: 'hangup' },
   },
 };
+
+/**
+ * Over the admin API of a started service: queue `sales` (wrap-up 5 s) and
+ * agent `ann` (sip:1001@agents.test, a member of it), logged in and available.
+ * Throws, naming the step, when the API refuses one.
+ */
+export async function salesQueueWithAnn(api: ReturnType<typeof adminApi>): Promise<void> {
+  const refused = (what: string, r: { status: number; body: unknown }) => new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
+  const queue = await api('/queues/sales', { method: 'PUT', body: { name: 'Sales', wrapUpSeconds: 5 } });
+  if (queue.status !== 201) throw refused('queue sales', queue);
+  const agent = await api('/agents/ann', { method: 'PUT', body: { name: 'Ann', uri: 'sip:1001@agents.test', queues: [{ queue: 'sales' }] } });
+  if (agent.status !== 201) throw refused('agent ann', agent);
+  const login = await api('/agents/ann/login', { method: 'POST' });
+  if ((login.body as { state?: string } | undefined)?.state !== 'available') throw refused('login ann', login);
+}
+
+/** The outbound call of the first dial that was answered (an agent's leg), if any. */
+export function answeredDialCall(sim: SimTelephony): SimCall | undefined {
+  const answered = sim.dials.find((d) => d.outcome === 'answered');
+  return answered?.callId ? sim.call(answered.callId) : undefined;
+}
 
 /**
  * Publishes `flow` (its first version) over the admin API of a started

@@ -20,7 +20,7 @@ import { startService, type Running } from '../../src/main.ts';
 import { VirtualClock } from '../../src/util/virtual-clock.ts';
 import type { SimCall } from '../../src/telephony/sim/sim-call.ts';
 import { startRedisSentinelSet, type PrivateSentinelSet } from '../support/redis-sentinel.ts';
-import { adminApi, advanceUntil, publishAndRoute, removeDir, salesQueueFlow, simServiceEnv, tempFlowsDir } from './harness.ts';
+import { adminApi, advanceUntil, answeredDialCall, publishAndRoute, removeDir, salesQueueFlow, salesQueueWithAnn, simServiceEnv, tempFlowsDir } from './harness.ts';
 
 describe('the service on Redis Sentinel, through a fail-over', () => {
   let set: PrivateSentinelSet;
@@ -66,9 +66,7 @@ describe('the service on Redis Sentinel, through a fail-over', () => {
 
   it('keeps a waiting caller across the fail-over and bridges them to the agent afterwards', async () => {
     expect(await api('/ready')).toMatchObject({ status: 200, body: { ready: true } });
-    expect((await api('/queues/sales', { method: 'PUT', body: { name: 'Sales', wrapUpSeconds: 5 } })).status).toBe(201);
-    expect((await api('/agents/ann', { method: 'PUT', body: { name: 'Ann', uri: 'sip:1001@agents.test', queues: [{ queue: 'sales' }] } })).status).toBe(201);
-    expect((await api('/agents/ann/login', { method: 'POST' })).body).toMatchObject({ state: 'available' });
+    await salesQueueWithAnn(api);
     expect((await api('/agents/ann/pause', { method: 'POST', body: { reason: 'break' } })).body).toMatchObject({ state: 'paused' });
 
     await publishAndRoute(running, api, salesQueueFlow, '200');
@@ -86,11 +84,7 @@ describe('the service on Redis Sentinel, through a fail-over', () => {
     // The first requests after the switch may meet the client reconnecting: it asks the Sentinel and retries.
     await runUntil(async () => (await api('/agents/ann/ready', { method: 'POST' })).status === 200, 'the agent is ready again');
     let agentCall: SimCall | undefined;
-    await runUntil(() => {
-      const answered = sim.dials.find((d) => d.outcome === 'answered');
-      agentCall = answered?.callId ? sim.call(answered.callId) : undefined;
-      return agentCall !== undefined;
-    }, 'the agent answered the caller who waited through the fail-over');
+    await runUntil(() => (agentCall = answeredDialCall(sim)) !== undefined, 'the agent answered the caller who waited through the fail-over');
     expect(call.isEnded).toBe(false);
     await runUntil(async () => (await agentState()) === 'on-call', 'the agent is on the call');
 
