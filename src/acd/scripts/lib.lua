@@ -23,9 +23,9 @@
   agent_forget first, which writes what is pending).
 ]]
 local DAY_TTL = 8 * 86400
+local MINUTE_TTL = 1800
 -- The `extra` of a transition that sets no other field (shared: read-only).
 local NO_FIELDS = {}
-local MINUTE_TTL = 1800
 
 -- Per-call state, reset by begin().
 local stat_keys, stat_pending        -- counter keys in order (key, ttl, key, ttl, …); key -> BITFIELD arguments (see bump)
