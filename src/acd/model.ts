@@ -105,6 +105,23 @@ export type AgentState = (typeof AGENT_STATES)[number];
  */
 export type ReleaseReason = 'missed' | 'cancelled' | 'unreachable';
 
+/**
+ * Pause reasons only the ACD sets, each with its own way out: 'missed' (N
+ * ring-no-answers in a row), 'unreachable' (no device to ring: ended by the
+ * softphone's next registration), 'lost-call' (the instance holding the
+ * agent's call died while FreeSWITCH kept the bridge up). A person pausing
+ * an agent picks another reason, so that, e.g., a registration never ends a
+ * pause a supervisor chose.
+ */
+export const SYSTEM_PAUSE_REASONS: readonly string[] = ['missed', 'unreachable', 'lost-call'];
+
+/** Why `reason` cannot be given by a person as a pause reason, or undefined when it can. */
+export function pauseReasonProblem(reason: string): string | undefined {
+  if (!/^[A-Za-z][A-Za-z0-9_-]{0,31}$/.test(reason)) return `pause reason "${reason}" must be an identifier (a letter, then up to 31 letters, digits, '-' or '_')`;
+  if (SYSTEM_PAUSE_REASONS.includes(reason.toLowerCase())) return `pause reason "${reason}" is set only by the ACD (${SYSTEM_PAUSE_REASONS.join(', ')}); choose another, e.g. break`;
+  return undefined;
+}
+
 export class AcdConfigError extends Error {
   readonly code = 'ACD_CONFIG_INVALID';
   constructor(

@@ -26,6 +26,7 @@ import {
   type QueueConfig,
   type ReleaseReason,
   AGENT_STATES,
+  pauseReasonProblem,
 } from './model.ts';
 import { agentPeriodStats, queuePeriodStats, type AgentPeriodStats, type PeriodStats } from './stats.ts';
 import { estimateWaitMs, recentAhtMs } from './ewt.ts';
@@ -597,6 +598,8 @@ export class AcdService {
 
   /** offline → available (or → paused with `pausedReason`). */
   async login(agentId: string, options: { pausedReason?: string } = {}): Promise<AgentState> {
+    const problem = options.pausedReason === undefined ? undefined : pauseReasonProblem(options.pausedReason);
+    if (problem !== undefined) throw new AcdError('BAD_OP', problem);
     return (await this.store.agentOp(agentId, 'login', options.pausedReason ?? '')).state;
   }
 
@@ -606,9 +609,14 @@ export class AcdService {
     return (await this.store.agentOp(agentId, 'logout')).state;
   }
 
-  /** available | wrap-up | paused → paused(reason), e.g. "break", "training", "back-office". */
+  /**
+   * available | wrap-up | paused → paused(reason), e.g. "break", "training",
+   * "back-office". The reasons the ACD sets itself (SYSTEM_PAUSE_REASONS) are
+   * refused (BAD_OP).
+   */
   async pause(agentId: string, reason: string): Promise<AgentState> {
-    if (!/^[A-Za-z][A-Za-z0-9_-]{0,31}$/.test(reason)) throw new AcdError('BAD_OP', `pause reason "${reason}" must be an identifier`);
+    const problem = pauseReasonProblem(reason);
+    if (problem !== undefined) throw new AcdError('BAD_OP', problem);
     return (await this.store.agentOp(agentId, 'pause', reason)).state;
   }
 

@@ -73,6 +73,23 @@ describe('agent state machine', () => {
     expect(await refused(acd.pause('a1', 'bad reason!'))).toBe('BAD_OP');
   });
 
+  it("refuses the pause reasons only the ACD sets ('missed', 'unreachable', 'lost-call'), so that e.g. a registration never ends a supervisor's pause", async () => {
+    r = await rig();
+    const { acd } = r;
+    await acd.putQueue(queue('q'));
+    await acd.putAgent(agent('a1', ['q']));
+    for (const reason of ['missed', 'unreachable', 'lost-call', 'Unreachable']) {
+      await expect(acd.login('a1', { pausedReason: reason })).rejects.toThrow(/set only by the ACD/);
+    }
+    expect((await acd.agentStatus('a1'))?.state).toBe('offline');
+    expect(await acd.login('a1')).toBe('available');
+    for (const reason of ['missed', 'unreachable', 'lost-call']) {
+      await expect(acd.pause('a1', reason)).rejects.toMatchObject({ code: 'BAD_OP', message: expect.stringContaining(`"${reason}" is set only by the ACD`) });
+    }
+    expect((await acd.agentStatus('a1'))?.state).toBe('available');
+    expect(await acd.pause('a1', 'unreachable-phone')).toBe('paused');
+  });
+
   it('ends wrap-up early or extends it', async () => {
     r = await rig();
     const { acd, clock } = r;

@@ -52,6 +52,11 @@ describe('queues, agents and call-backs', () => {
     expect((await svc.fetch('/agents/a1001/login', { method: 'POST', ...self })).body).toMatchObject({ state: 'available' });
     const paused = await svc.fetch('/agents/a1001/pause', { method: 'POST', body: { reason: 'lunch' }, ...self });
     expect(paused.body).toMatchObject({ state: 'paused', pauseReason: 'lunch' });
+    // A reason only the ACD sets is refused, and the pause already in place stays.
+    const reserved = await svc.fetch('/agents/a1001/pause', { method: 'POST', body: { reason: 'unreachable' }, ...self });
+    expect(reserved.status).toBe(400);
+    expect(reserved.body).toMatchObject({ error: 'BAD_OP', message: expect.stringContaining('"unreachable" is set only by the ACD') });
+    expect((await svc.fetch('/agents/a1001/state', self)).body).toMatchObject({ state: 'paused', pauseReason: 'lunch' });
     expect((await svc.fetch('/agents/a1001/ready', { method: 'POST', token: TOKENS.supervisor })).body).toMatchObject({ state: 'available' });
 
     // Wrap-up control is refused when the agent is not in wrap-up.

@@ -24,7 +24,7 @@ const AgentLive = Closed({
 });
 const Figures = Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()]));
 const AgentStats = Closed({ agentId: Type.String(), state: Type.Optional(State), today: Figures, last15Minutes: Figures });
-const PauseBody = Closed({ reason: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,31}$', description: 'Why: break, lunch, training… (an identifier)' }) });
+const PauseBody = Closed({ reason: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,31}$', description: 'Why: break, lunch, training… (an identifier; missed, unreachable and lost-call are set only by the ACD and refused here)' }) });
 const ExtendBody = Closed({ seconds: Type.Integer({ minimum: 1, maximum: 3600 }) });
 
 type Live = Awaited<ReturnType<AcdApi['agentState']>> & object;
