@@ -65,6 +65,25 @@ describe('play', () => {
     expect(await done).toEqual({ kind: 'completed' });
   });
 
+  it("tells FreeSWITCH the call's language (ivr_language) at the first spoken prompt and when it changes, for the dialplan's apology should the service die", async () => {
+    const { call, endpoint } = makeCall();
+    const spoken = (text: string, language: string) => ({ kind: 'tts' as const, text, language });
+    const done = call.play([{ kind: 'file', path: 'jingle.wav' }, spoken('Dzień dobry', 'pl-PL'), spoken('Wybierz język', 'pl'), spoken('Choose a language', 'en-GB')]);
+    for (let i = 0; i < 4; i++) {
+      await settle();
+      endpoint.complete();
+    }
+    expect(await done).toEqual({ kind: 'completed' });
+    expect(endpoint.executed.map((e) => `${e.app} ${e.arg}`)).toEqual([
+      'playback /usr/local/freeswitch/sounds/ivr/jingle.wav',
+      'set ivr_language=pl',
+      'speak tts_commandline|pl|Dzień dobry',
+      'speak tts_commandline|pl|Wybierz język',
+      'set ivr_language=en',
+      'speak tts_commandline|en-us|Choose a language',
+    ]);
+  });
+
   it('reports a missing file as FILE_NOT_FOUND', async () => {
     const { call, endpoint } = makeCall();
     const done = call.play([{ kind: 'file', path: '/nope.wav' }]);

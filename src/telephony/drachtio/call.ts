@@ -66,6 +66,8 @@ export class DrachtioCall implements Call {
   /** Which startMusicOnHold the running music belongs to (a later start ends an earlier loop). */
   private mohGeneration = 0;
   private bridgedWith: DrachtioCall | null = null;
+  /** The language last given to FreeSWITCH as the channel's ivr_language (see noteLanguage). */
+  private channelLanguage: string | undefined;
   private teardown: Promise<void> | null = null;
 
   constructor(
@@ -178,8 +180,22 @@ export class DrachtioCall implements Call {
     }
   }
 
+  /**
+   * Gives FreeSWITCH the call's language as the channel variable ivr_language
+   * (the base code: pl, en…) at the first spoken prompt and whenever it
+   * changes: should this service die mid-call, the dialplan's apology is
+   * spoken in it (freeswitch/conf/dialplan/mrf.xml), not in every language.
+   */
+  private async noteLanguage(language: string): Promise<void> {
+    const base = language.split('-')[0]!.toLowerCase();
+    if (base === this.channelLanguage || !/^[a-z]{2,3}$/.test(base)) return;
+    this.channelLanguage = base;
+    await this.exec('set', `ivr_language=${base}`);
+  }
+
   /** Plays one prompt to its end (or until broken). */
   private async playOne(prompt: Prompt): Promise<void> {
+    if (prompt.kind === 'tts') await this.noteLanguage(prompt.language);
     const { app, arg, timedMs } = promptApp(this.deps.media, prompt);
     let timer: TimerHandle | undefined;
     if (timedMs !== undefined) timer = this.deps.clock.setTimer(timedMs, () => void this.breakMedia());
@@ -394,6 +410,7 @@ export class DrachtioCall implements Call {
         );
       }
       const language = options.language;
+      await this.noteLanguage(language);
       await this.exec('set', `tts_engine=${media.ttsEngine}`);
       await this.exec('set', `tts_voice=${voiceFor(media, language)}`);
       const hints = options.hints.length > 0 ? `,hints=${options.hints.map((h) => h.replace(/[,{}]/g, ' ')).join('|')}` : '';
