@@ -29,6 +29,7 @@ import { anySignal, type Clock, type TimerHandle } from '../util/clock.ts';
 import type { BusinessHours } from '../util/business-hours.ts';
 import type { CallbacksConfig } from '../config/callbacks.ts';
 import type { CallbackAssignment, CallbackAssignmentHandler } from '../acd/service.ts';
+import { AcdError } from '../acd/errors.ts';
 import type { CallbackStore, Claim } from './store.ts';
 import type { CallbackRecord } from './model.ts';
 import { backoffMs, retryAt } from './schedule.ts';
@@ -233,9 +234,9 @@ export class CallbackDialer {
     const log = this.log.child({ callbackId: claim.id });
     const rec = await this.io(this.store.get(claim.id));
     if (!rec) return;
-    const entryId = await this.io(this.o.acd.newEntryId());
-    const bound = await this.io(this.store.bind(this.clock.now(), claim, this.instanceId, entryId));
+    const bound = await this.io(this.store.bind(this.clock.now(), claim, this.instanceId, await this.io(this.o.acd.newEntryId())));
     if (!bound) return;
+    const entryId = bound.entryId;
     if (bound.previous) {
       // Left by an instance that died: make sure it cannot be routed any more.
       await this.io(this.o.acd.cancelCallback(bound.previous)).catch((err: unknown) => log.warn({ err }, 'could not withdraw the previous entry'));
@@ -245,16 +246,23 @@ export class CallbackDialer {
     try {
       this.queued.set(claim.id, { ...claim, entryId });
       const r = await this.io(
-        this.o.acd.enqueueCallback({
-          queueId: rec.queueId,
-          priority: rec.priority,
-          skills: {},
-          data: { ...rec.data, callbackId: rec.id },
-          arrivedAt,
-          entryId,
-        }),
+        this.o.acd
+          .enqueueCallback({
+            queueId: rec.queueId,
+            priority: rec.priority,
+            skills: {},
+            data: { ...rec.data, callbackId: rec.id },
+            arrivedAt,
+            entryId,
+          })
+          .catch((err: unknown) => {
+            // Adopted from a dead instance and still in the ACD, at its place (an agent may be ringing for it).
+            if (bound.adopted && err instanceof AcdError && err.code === 'DUPLICATE') return undefined;
+            throw err;
+          }),
       );
-      log.info({ entryId, position: r.position, attempts: rec.attempts }, 'call-back queued');
+      if (r) log.info({ entryId, position: r.position, attempts: rec.attempts }, 'call-back queued');
+      else log.info({ entryId, attempts: rec.attempts }, 'call-back still waiting in its queue, at its place (its entry was left by an instance that died)');
       // Cancelled or rescheduled while the entry was being added: the withdrawal came too early, withdraw now.
       const after = await this.io(this.store.get(claim.id));
       if (after?.entryId !== entryId) {

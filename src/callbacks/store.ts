@@ -154,10 +154,17 @@ export class CallbackStore {
     return out;
   }
 
-  /** Records the ACD entry standing for a claim; returns the entry it replaces (to withdraw), '' if none; undefined: lease lost. */
-  async bind(now: number, claim: Claim, instance: string, entryId: string): Promise<{ previous: string } | undefined> {
+  /**
+   * Records the ACD entry standing for a claim: `entryId`, or the entry the
+   * call-back had when it was reclaimed from a dead instance while waiting
+   * (`adopted`: the ACD may still hold it at its place). `previous`: the entry
+   * it replaces (to withdraw), '' if none. Undefined: lease lost.
+   */
+  async bind(now: number, claim: Claim, instance: string, entryId: string): Promise<{ previous: string; entryId: string; adopted: boolean } | undefined> {
     const r = await this.run('bind', now, claim.id, instance, claim.token, entryId);
-    return r[0] === 'OK' ? { previous: str(r[1]) } : undefined;
+    if (r[0] !== 'OK') return undefined;
+    const bound = str(r[2]) || entryId;
+    return { previous: str(r[1]), entryId: bound, adopted: bound !== entryId };
   }
 
   /** The agent answered entry `entryId`: counts the attempt and takes the lease over; { ok: false }: stale entry, do not dial. */

@@ -206,6 +206,32 @@ describe('several instances', () => {
     expect(rec).toMatchObject({ attempts: 1, status: 'completed' });
   }, 60_000);
 
+  it('keeps the entry the ACD re-queued for a dead instance: an agent ringing for it when the call-back lease lapses still serves it', async () => {
+    w = await world();
+    const i1 = w.instances[0]!;
+    customerAnswers(w);
+    const { outcome } = await request(w);
+    const id = outcome.callbackId;
+    await runUntil(w, async () => (await i1.callbacks.get(id))?.status === 'queued', 'queued by i1');
+    const entry = (await i1.callbacks.get(id))?.entryId;
+    await i1.crash();
+    const i2 = await w.start('i2');
+    // The ACD gives the dead instance's entry to i2 (its lease, 15 s) long before the call-back lease (30 s) lapses.
+    await runUntil(w, async () => (await i2.redis.hget(`${w!.prefix}e:${entry}`, 'inst')) === 'i2', 'entry re-queued by the ACD');
+    expect((await i2.callbacks.get(id))?.status).toBe('queued');
+    const leaseEnds = Number(await i2.redis.zscore(`${w.prefix}cb:leases`, id));
+    await w.clock.advance(Math.max(0, leaseEnds - w.clock.now() - 5_000));
+    // The agent rings for the re-queued entry and answers after 10 s: the lease lapses meanwhile.
+    w.sim.endpoint('sip:a1@agents.test', { answerAfterMs: 10_000 });
+    await i2.acd.login('a1');
+    await runUntil(w, async () => (await i2.callbacks.get(id))?.status === 'completed', 'completed by i2', { stepMs: 1_000 });
+    expect(dialsTo(w, 'sip:a1@agents.test')).toHaveLength(1);
+    expect(heardOf(w, 'sip:a1@agents.test').join(' ')).not.toMatch(/anulowane/);
+    expect(dialsTo(w, CUSTOMER)).toHaveLength(1);
+    expect(await i2.callbacks.get(id)).toMatchObject({ status: 'completed', attempts: 1 });
+    expect((await i2.callbacks.events(id)).map((e) => e.type)).toEqual(['created', 'queued', 'lease-expired', 'queued', 'attempt', 'customer-answered', 'completed']);
+  }, 60_000);
+
   it('does not dial the customer again when the instance dies during the conversation; the agent is paused, not rung', async () => {
     w = await world();
     const i1 = w.instances[0]!;

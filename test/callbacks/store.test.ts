@@ -51,17 +51,18 @@ describe('CallbackStore', () => {
     const owner = first.length ? 'i1' : 'i2';
     const claim = claims[0]!;
     expect(await store.bind(2_000, claim, owner === 'i1' ? 'i2' : 'i1', 'e1')).toBeUndefined();
-    expect(await store.bind(2_000, claim, owner, 'e1')).toEqual({ previous: '' });
-    // The lease lapses (instance died): reclaimed, claimed again, bound to a new entry.
+    expect(await store.bind(2_000, claim, owner, 'e1')).toEqual({ previous: '', entryId: 'e1', adopted: false });
+    // The lease lapses while the call-back waits in its queue (instance died): reclaimed, claimed
+    // again, and it keeps entry e1, which the ACD keeps waiting at its place, instead of a new one.
     expect(await store.reclaim(10_001)).toEqual([id]);
     const [again] = await store.claim(10_002, 'i3', 40_000, 10);
     expect(again?.token).not.toBe(claim.token);
-    expect(await store.bind(10_002, again!, 'i3', 'e2')).toEqual({ previous: 'e1' });
-    // The old entry's assignment is stale; the new one starts the attempt (on any instance).
-    expect(await store.start(10_003, 'e1', 'i1', 'a1', 20_000)).toEqual({ ok: false });
-    const started = await store.start(10_003, 'e2', 'i4', 'a1', 40_000);
+    expect(await store.bind(10_002, again!, 'i3', 'e2')).toEqual({ previous: '', entryId: 'e1', adopted: true });
+    // An entry never bound is stale; e1 starts the attempt (on any instance), once.
+    expect(await store.start(10_003, 'e2', 'i1', 'a1', 20_000)).toEqual({ ok: false });
+    const started = await store.start(10_003, 'e1', 'i4', 'a1', 40_000);
     expect(started).toMatchObject({ ok: true, attempt: 1, claim: { id } });
-    expect(await store.start(10_004, 'e2', 'i3', 'a2', 40_000)).toEqual({ ok: false });
+    expect(await store.start(10_004, 'e1', 'i3', 'a2', 40_000)).toEqual({ ok: false });
     if (!started.ok) throw new Error('unreachable');
     expect(await store.finish(10_010, again!, 'i3', 'completed', 'answered', 0)).toEqual({ status: 'lease-lost' });
     expect(await store.finish(10_010, started.claim, 'i4', 'completed', 'answered', 0)).toEqual({ status: 'completed' });
@@ -71,6 +72,19 @@ describe('CallbackStore', () => {
     expect(await store.stats(10_010, ['sales'])).toEqual([
       { queueId: 'sales', pending: 0, completed: 1, failed: 0, cancelled: 0, today: { requested: 1, completed: 1, failed: 0, cancelled: 0 } },
     ]);
+  });
+
+  it('withdraws the entry a reclaimed call-back would have kept when it is cancelled or rescheduled before being claimed again', async () => {
+    const cancelled = await store.create(1_000, base());
+    const moved = await store.create(1_000, base({ number: '+48600100299' }));
+    for (const [c, entry] of (await store.claim(2_000, 'i1', 10_000, 10)).map((c, k) => [c, `e${k + 1}`] as const)) await store.bind(2_000, c, 'i1', entry);
+    expect(await store.reclaim(10_001)).toHaveLength(2);
+    // Pending again (nobody claimed them yet): each still names its ACD entry, to be withdrawn.
+    expect(await store.cancel(10_002, cancelled.id, 'operator')).toEqual({ previous: 'pending', entryId: 'e1' });
+    expect(await store.reschedule(10_002, moved.id, 3_600_000)).toEqual({ previous: 'pending', entryId: 'e2' });
+    // The rescheduled one queues afresh at its new time, with a new entry.
+    const [c] = await store.claim(3_600_000, 'i2', 3_700_000, 10);
+    expect(await store.bind(3_600_000, c!, 'i2', 'e9')).toEqual({ previous: 'e2', entryId: 'e9', adopted: false });
   });
 
   it('retries until the attempts are used up, then fails', async () => {

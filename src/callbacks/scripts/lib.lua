@@ -33,9 +33,11 @@ local function stat(qid, status, by)
   end
 end
 
--- Forgets the ACD entry standing for the call-back (its assignment, if one comes, is then stale).
+-- Forgets the ACD entry standing for the call-back (its assignment, if one comes, is then stale),
+-- and an entry left to adopt (reclaim.lua): a cancelled or rescheduled call-back keeps neither.
 local function unbind(id)
   local entry = redis.call('HGET', K_record(id), 'entry')
+  redis.call('HDEL', K_record(id), 'adopt')
   if entry and entry ~= '' then
     if redis.call('HGET', K_entries(), entry) == id then redis.call('HDEL', K_entries(), entry) end
     redis.call('HSET', K_record(id), 'entry', '', 'prevEntry', entry)

@@ -5,6 +5,10 @@
   answered (answered.lua): the instance died during the conversation, which
   FreeSWITCH keeps bridged without it, so the call-back is completed
   (outcome 'interrupted') rather than the customer dialed again.
+  One that was waiting in its queue ('queued') keeps its ACD entry for the
+  next claim to adopt (field 'adopt', used by bind.lua): the ACD re-queues a
+  dead instance's call-back entries at their place and goes on offering
+  them, so an agent may already be ringing for it.
   KEYS[1] cb:due
   ARGV[1..3] P, now, retention
   ARGV[4] max number to reclaim
@@ -20,6 +24,10 @@ for _, id in ipairs(ids) do
     finish(id, 'completed')
   elseif is_active(e[1]) then
     make_pending(id, NOW)
+    if e[1] == 'queued' then
+      local left = redis.call('HGET', K_record(id), 'prevEntry')
+      if left and left ~= '' then redis.call('HSET', K_record(id), 'adopt', left) end
+    end
     log(id, { type = 'lease-expired', instance = e[2] })
   else
     drop_lease(id, e[2])

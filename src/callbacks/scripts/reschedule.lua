@@ -6,11 +6,14 @@
   Returns {'OK', previous status, ACD entry id or '' (to withdraw from the ACD)} | {'NOT_FOUND'} | {'FINISHED', status} | {'IN_PROGRESS'}
 ]]
 local id, at = ARGV[4], tonumber(ARGV[5])
-local e = redis.call('HMGET', K_record(id), 'status', 'entry')
+local e = redis.call('HMGET', K_record(id), 'status', 'entry', 'adopt')
 if not e[1] then return { 'NOT_FOUND' } end
 if e[1] == 'dialing' then return { 'IN_PROGRESS' } end
 if not is_active(e[1]) then return { 'FINISHED', e[1] } end
 redis.call('HSET', K_record(id), 'scheduledAt', at)
 make_pending(id, at)
 log(id, { type = 'rescheduled', dueAt = at })
-return { 'OK', e[1], e[2] }
+-- the entry to withdraw: the one bound, or one left to adopt after a reclaim
+local entry = e[2]
+if not entry or entry == '' then entry = e[3] or '' end
+return { 'OK', e[1], entry }
