@@ -65,23 +65,34 @@ describe('play', () => {
     expect(await done).toEqual({ kind: 'completed' });
   });
 
-  it("tells FreeSWITCH the call's language (ivr_language) at the first spoken prompt and when it changes, for the dialplan's apology should the service die", async () => {
+  it("tells FreeSWITCH the caller's language (ivr_language) when it is spoken to in one language, for the dialplan's apology should the service die", async () => {
     const { call, endpoint } = makeCall();
     const spoken = (text: string, language: string) => ({ kind: 'tts' as const, text, language });
-    const done = call.play([{ kind: 'file', path: 'jingle.wav' }, spoken('Dzień dobry', 'pl-PL'), spoken('Wybierz język', 'pl'), spoken('Choose a language', 'en-GB')]);
-    for (let i = 0; i < 4; i++) {
-      await settle();
-      endpoint.complete();
-    }
-    expect(await done).toEqual({ kind: 'completed' });
-    expect(endpoint.executed.map((e) => `${e.app} ${e.arg}`)).toEqual([
-      'playback /usr/local/freeswitch/sounds/ivr/jingle.wav',
+    const played = async (run: Promise<unknown>, prompts: number): Promise<void> => {
+      for (let i = 0; i < prompts; i++) {
+        await settle();
+        endpoint.complete();
+      }
+      await run;
+    };
+    const sets = () => endpoint.executed.filter((e) => e.arg.startsWith('ivr_language=')).map((e) => e.arg);
+    // A welcome in both languages: the caller's language is not known yet, nothing is set.
+    await played(call.play([{ kind: 'file', path: 'jingle.wav' }, spoken('Witamy', 'pl-PL'), spoken('For English, press 2', 'en-GB')]), 3);
+    expect(sets()).toEqual([]);
+    // Polish only from now on: set once, however many prompts follow.
+    await played(call.play([spoken('Dzień dobry', 'pl-PL'), spoken('Podaj numer', 'pl')]), 2);
+    await played(call.play([{ kind: 'tone', tone: 'beep' }]), 1);
+    expect(sets()).toEqual(['ivr_language=pl']);
+    expect(endpoint.executed.slice(-4).map((e) => `${e.app} ${e.arg}`)).toEqual([
       'set ivr_language=pl',
       'speak tts_commandline|pl|Dzień dobry',
-      'speak tts_commandline|pl|Wybierz język',
-      'set ivr_language=en',
-      'speak tts_commandline|en-us|Choose a language',
+      'speak tts_commandline|pl|Podaj numer',
+      'playback tone_stream://%(250,0,800);loops=1',
     ]);
+    // The caller chose English; then both languages again (unknown: emptied, the apology comes in both).
+    await played(call.play([spoken('Your balance is', 'en-GB')]), 1);
+    await played(call.play([spoken('Do widzenia', 'pl'), spoken('Goodbye', 'en')]), 2);
+    expect(sets()).toEqual(['ivr_language=pl', 'ivr_language=en', 'ivr_language=']);
   });
 
   it('reports a missing file as FILE_NOT_FOUND', async () => {

@@ -66,8 +66,8 @@ export class DrachtioCall implements Call {
   /** Which startMusicOnHold the running music belongs to (a later start ends an earlier loop). */
   private mohGeneration = 0;
   private bridgedWith: DrachtioCall | null = null;
-  /** The language last given to FreeSWITCH as the channel's ivr_language (see noteLanguage). */
-  private channelLanguage: string | undefined;
+  /** The language last given to FreeSWITCH as the channel's ivr_language ('': not set, the apology comes in every language; see noteLanguage). */
+  private channelLanguage = '';
   private teardown: Promise<void> | null = null;
 
   constructor(
@@ -182,20 +182,28 @@ export class DrachtioCall implements Call {
 
   /**
    * Gives FreeSWITCH the call's language as the channel variable ivr_language
-   * (the base code: pl, en…) at the first spoken prompt and whenever it
+   * (the base code: pl, en…) when the caller is spoken to, and whenever it
    * changes: should this service die mid-call, the dialplan's apology is
    * spoken in it (freeswitch/conf/dialplan/mrf.xml), not in every language.
+   * Prompts spoken in several languages at once (a welcome offering a
+   * language choice) mean the caller's language is not known yet: the
+   * variable is emptied and the apology comes in every language. Prompts
+   * with no speech (files, tones) change nothing.
    */
-  private async noteLanguage(language: string): Promise<void> {
-    const base = language.split('-')[0]!.toLowerCase();
-    if (base === this.channelLanguage || !/^[a-z]{2,3}$/.test(base)) return;
-    this.channelLanguage = base;
-    await this.exec('set', `ivr_language=${base}`);
+  private async noteLanguage(prompts: readonly Prompt[], recognizing?: string): Promise<void> {
+    const spoken = new Set<string>();
+    for (const p of prompts) if (p.kind === 'tts') spoken.add(baseLanguage(p.language));
+    if (recognizing !== undefined) spoken.add(baseLanguage(recognizing));
+    if (spoken.size === 0) return;
+    const [only] = spoken;
+    const language = spoken.size === 1 && /^[a-z]{2,3}$/.test(only!) ? only! : '';
+    if (language === this.channelLanguage) return;
+    this.channelLanguage = language;
+    await this.exec('set', `ivr_language=${language}`);
   }
 
   /** Plays one prompt to its end (or until broken). */
   private async playOne(prompt: Prompt): Promise<void> {
-    if (prompt.kind === 'tts') await this.noteLanguage(prompt.language);
     const { app, arg, timedMs } = promptApp(this.deps.media, prompt);
     let timer: TimerHandle | undefined;
     if (timedMs !== undefined) timer = this.deps.clock.setTimer(timedMs, () => void this.breakMedia());
@@ -332,6 +340,7 @@ export class DrachtioCall implements Call {
 
   async play(prompts: Prompt[], options: PlayOptions = {}): Promise<PlayResult> {
     const r = await this.guard(options.signal, async (stop) => {
+      await this.noteLanguage(prompts);
       let digit: string | undefined;
       const off = options.bargeIn
         ? this.onDigit((d) => {
@@ -354,16 +363,17 @@ export class DrachtioCall implements Call {
   }
 
   async collectDigits(options: CollectDigitsOptions): Promise<CollectDigitsResult> {
-    const r = await this.guard(options.signal, (stop) =>
-      this.collect(stop, options.prompts, {
+    const r = await this.guard(options.signal, async (stop) => {
+      await this.noteLanguage(options.prompts);
+      return this.collect(stop, options.prompts, {
         bargeIn: options.bargeIn ?? true,
         minDigits: options.minDigits,
         maxDigits: options.maxDigits,
         terminators: options.terminators,
         firstDigitTimeoutMs: options.firstDigitTimeoutMs,
         interDigitTimeoutMs: options.interDigitTimeoutMs,
-      }),
-    );
+      });
+    });
     return r === ABORTED ? { kind: 'aborted' } : r;
   }
 
@@ -371,6 +381,7 @@ export class DrachtioCall implements Call {
     const media = this.deps.media;
     const r = await this.guard(options.signal, async (stop): Promise<GatherSpeechResult> => {
       const dtmf = options.dtmf;
+      await this.noteLanguage(options.prompts, media.asrEngine ? options.language : undefined);
       if (!media.asrEngine) {
         // No recognizer configured: the DTMF path always works; otherwise the caller hears the prompts, then noinput.
         const out = await this.collect(stop, options.prompts, {
@@ -410,7 +421,6 @@ export class DrachtioCall implements Call {
         );
       }
       const language = options.language;
-      await this.noteLanguage(language);
       await this.exec('set', `tts_engine=${media.ttsEngine}`);
       await this.exec('set', `tts_voice=${voiceFor(media, language)}`);
       const hints = options.hints.length > 0 ? `,hints=${options.hints.map((h) => h.replace(/[,{}]/g, ' ')).join('|')}` : '';
@@ -579,4 +589,9 @@ export class DrachtioCall implements Call {
     this.log.info({ status }, 'call transferred');
     await this.hangup('transfer');
   }
+}
+
+/** "pl-PL" → "pl". */
+function baseLanguage(language: string): string {
+  return language.split('-')[0]!.toLowerCase();
 }
