@@ -87,6 +87,14 @@ describe('flow validation', () => {
     expect(check(mainFlow({ p: { type: 'play', prompt: { say: 'For English press 2', language: 'en' }, next: 'bye' }, bye }))).toEqual([]);
   });
 
+  it('warns about a queue node with no "noagents" exit (the caller would get the apology and a hang-up)', () => {
+    const q = { type: 'queue', queue: 'sales', next: 'bye' };
+    expect(check(mainFlow({ q, bye }))).toEqual([
+      'ivr-flows/main.json: /nodes/q: warning: no "noagents" exit: a caller arriving while nobody in queue "sales" is logged in goes to the flow\'s onError, else hears the apology and is hung up; point it at voicemail, another queue or a message',
+    ]);
+    expect(check(mainFlow({ q: { ...q, noagents: 'bye' }, bye }))).toEqual([]);
+  });
+
   it('reports missing audio files per language', () => {
     const out = check(mainFlow({ p: { type: 'play', prompt: { file: { pl: 'witaj.wav', en: 'welcome.wav' } }, next: 'bye' }, bye }), { audio: ['witaj.wav'] });
     expect(out).toEqual(['ivr-flows/main.json: /nodes/p/prompt/file/en: audio file "welcome.wav" not found']);

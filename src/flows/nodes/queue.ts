@@ -69,6 +69,13 @@ export const queueDefinition = defineNode({
       ctx.report('/callbackKey', `key "${n.callbackKey}" is both the call-back key and an exit key`);
     }
     if (n.callbackKey !== undefined && n.callback === undefined) ctx.report('/callbackKey', 'a call-back key needs a "callback" exit');
+    if (n.noagents === undefined) {
+      ctx.report(
+        '',
+        `no "noagents" exit: a caller arriving while nobody in queue "${n.queue}" is logged in goes to the flow's onError, else hears the apology and is hung up; point it at voicemail, another queue or a message`,
+        'warning',
+      );
+    }
     if (typeof n.priority === 'string' && !n.priority.includes('{{')) ctx.report('/priority', 'priority must be a number or a template');
     for (const [name, v] of Object.entries(n.skills ?? {})) {
       if (typeof v === 'number' && (v < 0 || v > 100)) ctx.report(`/skills/${name}`, 'skill level must be 0–100');
