@@ -121,7 +121,7 @@ export async function startService(config: Config, logger: Logger, clock: Clock 
   const transferPolicy = createDestinationPolicy(config.flows.transferAllow);
   const store = new FlowStore({ redis, prefix: config.flows.keyPrefix, clock });
   const registry = new FlowRegistry({ store, subscriber: connection('flows-subscriber'), clock, logger: log, resyncMs: config.flows.resyncMs });
-  const validate = createFlowValidator({ transferPolicy, audioDir: config.flows.audioDir, queueIds: () => acd.knownQueueIds() });
+  const validate = createFlowValidator({ transferPolicy, audioDir: config.flows.audioDir, queues: () => acd.knownQueues() });
   const watcher = new FlowFolderWatcher({ dir: config.flows.dir, store, validate, clock, logger: log, debounceMs: config.flows.watchDebounceMs });
   const flowAdmin = new FlowAdmin({ store, validate, logger: log, ...(config.flows.writeBack ? { writeBackDir: config.flows.dir } : {}), watcher });
   const routes = new RouteTable(redis, config.flows.keyPrefix);

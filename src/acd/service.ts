@@ -143,7 +143,7 @@ export class AcdService {
   private readonly noAgentListeners = new Map<string, Set<() => void>>();
   private readonly ewtBasisCache = new Map<string, { until: number; basis: Promise<EwtBasis> }>();
   private queueIdCache = new Set<string>();
-  private queueHoursCache = new Map<string, BusinessHours>();
+  private queueCache = new Map<string, QueueConfig>();
 
   constructor(private readonly options: AcdServiceOptions) {
     this.config = options.config;
@@ -481,6 +481,11 @@ export class AcdService {
     return this.queueIdCache;
   }
 
+  /** Queue configurations as last seen, by id (refreshed like knownQueueIds), e.g. for flow checks. */
+  knownQueues(): ReadonlyMap<string, QueueConfig> {
+    return this.queueCache;
+  }
+
   /**
    * A queue's hours of operation (`hours` of its config) as last seen: read
    * with the queue ids (at start, on this instance's changes, at every reaper
@@ -488,15 +493,15 @@ export class AcdService {
    * `reapIntervalMs`. For call-backs, which need the answer synchronously.
    */
   queueHours(queueId: string): BusinessHours | undefined {
-    return this.queueHoursCache.get(queueId);
+    return this.queueCache.get(queueId)?.hours;
   }
 
   private async refreshQueueIds(): Promise<void> {
     const ids = await this.store.queueIds();
-    const hours = new Map<string, BusinessHours>();
-    for (const q of await this.store.getQueues(ids)) if (q.hours) hours.set(q.id, q.hours);
+    const queues = new Map<string, QueueConfig>();
+    for (const q of await this.store.getQueues(ids)) queues.set(q.id, q);
     this.queueIdCache = new Set(ids);
-    this.queueHoursCache = hours;
+    this.queueCache = queues;
   }
 
   async listQueues(): Promise<QueueConfig[]> {
@@ -524,8 +529,7 @@ export class AcdService {
     const queue = parseQueueConfig(input, `queue ${describeId(input)}`);
     const r = await this.store.setQueue(queue);
     this.queueIdCache.add(queue.id);
-    if (queue.hours) this.queueHoursCache.set(queue.id, queue.hours);
-    else this.queueHoursCache.delete(queue.id);
+    this.queueCache.set(queue.id, queue);
     return { queue, created: r === 'created' };
   }
 
@@ -533,7 +537,7 @@ export class AcdService {
   async deleteQueue(queueId: string): Promise<void> {
     await this.store.deleteQueue(queueId);
     this.queueIdCache.delete(queueId);
-    this.queueHoursCache.delete(queueId);
+    this.queueCache.delete(queueId);
   }
 
   async listAgents(): Promise<AgentConfig[]> {

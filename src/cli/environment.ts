@@ -4,29 +4,29 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { DestinationPolicy } from '../flows/node-definition.ts';
+import type { DestinationPolicy, QueueFacts } from '../flows/node-definition.ts';
 import { createDestinationPolicy } from '../flows/destination-policy.ts';
 import { AcdConfigError, parseQueuesFile } from '../acd/model.ts';
 
 export interface CliEnvironment {
   flowsDir: string;
   transferPolicy: DestinationPolicy;
-  /** Queue ids from the ACD queue file when present. */
-  queueIds?: ReadonlySet<string>;
+  /** The queues of the ACD queue file when present. */
+  queues?: ReadonlyMap<string, QueueFacts>;
 }
 
 export function cliEnvironment(env: Record<string, string | undefined>, cwd: string): CliEnvironment {
   const flowsDir = resolve(cwd, env.FLOWS_DIR ?? 'ivr-flows');
   const patterns = (env.TRANSFER_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  return { flowsDir, transferPolicy: createDestinationPolicy(patterns), queueIds: readQueueIds(resolve(cwd, env.ACD_QUEUES_FILE ?? join(flowsDir, 'acd', 'queues.json'))) };
+  return { flowsDir, transferPolicy: createDestinationPolicy(patterns), queues: readQueues(resolve(cwd, env.ACD_QUEUES_FILE ?? join(flowsDir, 'acd', 'queues.json'))) };
 }
 
 /**
- * Queue ids from the ACD's queue file (ACD_QUEUES_FILE, default
+ * The queues of the ACD's queue file (ACD_QUEUES_FILE, default
  * ivr-flows/acd/queues.json), read by the ACD's own parser: a broken file is
  * reported (AcdConfigError), never silently skipped.
  */
-function readQueueIds(file: string): ReadonlySet<string> | undefined {
+function readQueues(file: string): ReadonlyMap<string, QueueFacts> | undefined {
   if (!existsSync(file)) return undefined;
   let doc: unknown;
   try {
@@ -34,5 +34,5 @@ function readQueueIds(file: string): ReadonlySet<string> | undefined {
   } catch (err) {
     throw new AcdConfigError(file, [`invalid JSON: ${err instanceof Error ? err.message : String(err)}`]);
   }
-  return new Set(parseQueuesFile(doc, file).map((q) => q.id));
+  return new Map(parseQueuesFile(doc, file).map((q) => [q.id, q]));
 }

@@ -88,7 +88,7 @@ async function flowsCheck(args: string[], io: CliIo, env: CliEnvironment): Promi
   for (const p of paths) if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
   // Subflow targets may live in the flows folder even when checking single files.
   const extraFlowIds = existsSync(env.flowsDir) ? (await flowFilesIn(env.flowsDir)).map((f) => f.replace(/^.*\//, '').replace(/\.json$/, '')) : [];
-  const result = await loadFlowPaths(paths, { transferPolicy: env.transferPolicy, queueIds: env.queueIds, extraFlowIds, audioDir: join(env.flowsDir, 'audio') });
+  const result = await loadFlowPaths(paths, { transferPolicy: env.transferPolicy, queues: env.queues, extraFlowIds, audioDir: join(env.flowsDir, 'audio') });
   printIssues(result, io, io.cwd);
   const errors = result.issues.filter((i) => i.severity === 'error').length;
   const warnings = result.issues.length - errors;
@@ -101,7 +101,7 @@ async function flowsCheck(args: string[], io: CliIo, env: CliEnvironment): Promi
 async function flowsTest(args: string[], io: CliIo, env: CliEnvironment): Promise<number> {
   const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { flows: { type: 'string' } } });
   const flowsDir = values.flows ? resolve(io.cwd, values.flows) : env.flowsDir;
-  const loaded = await loadFlowDirectory(flowsDir, { transferPolicy: env.transferPolicy, queueIds: env.queueIds });
+  const loaded = await loadFlowDirectory(flowsDir, { transferPolicy: env.transferPolicy, queues: env.queues });
   const flowErrors = loaded.issues.filter((i) => i.severity === 'error');
   for (const i of flowErrors) io.err(formatIssue(i));
   const targets = positionals.length ? positionals.map((p) => resolve(io.cwd, p)) : [join(flowsDir, 'tests')];

@@ -45,12 +45,12 @@ export async function simulateCommand(args: string[], io: CliIo, env: CliEnviron
     return 2;
   }
   const flowsDir = values.flows ? resolve(io.cwd, values.flows) : env.flowsDir;
-  const loaded = existsSync(flowsDir) ? await loadFlowDirectory(flowsDir, { transferPolicy: env.transferPolicy, queueIds: env.queueIds }) : undefined;
+  const loaded = existsSync(flowsDir) ? await loadFlowDirectory(flowsDir, { transferPolicy: env.transferPolicy, queues: env.queues }) : undefined;
   const flows = new Map<string, FlowDocument>([...(loaded?.flows ?? new Map())].map(([id, f]) => [id, f.flow]));
   let flow: FlowDocument | undefined;
   const asFile = resolve(io.cwd, target);
   if (target.endsWith('.json') && existsSync(asFile)) {
-    const one = await loadFlowPaths([asFile], { transferPolicy: env.transferPolicy, queueIds: env.queueIds, extraFlowIds: flows.keys() });
+    const one = await loadFlowPaths([asFile], { transferPolicy: env.transferPolicy, queues: env.queues, extraFlowIds: flows.keys() });
     for (const i of one.issues) (i.severity === 'error' ? io.err : io.out)(formatIssue(i));
     flow = one.flows.get(basename(asFile, '.json'))?.flow;
     if (!flow) return 1;

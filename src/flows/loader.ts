@@ -8,14 +8,14 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { FlowDocument } from './flow-schema.ts';
-import type { CheckContext, FlowIssue } from './node-definition.ts';
+import type { CheckContext, FlowIssue, QueueFacts } from './node-definition.ts';
 import { validateFlowDocument } from './validate.ts';
 
 export const NOT_FLOW_FILES = new Set(['flow.schema.json', 'routes.json']);
 
 export interface LoadOptions {
   transferPolicy: CheckContext['transferPolicy'];
-  queueIds?: ReadonlySet<string>;
+  queues?: ReadonlyMap<string, QueueFacts>;
   /** Audio folder; default: `<folder of the flow>/audio`. */
   audioDir?: string;
   /** Flow ids known from elsewhere (e.g. the published store) that subflows may name. */
@@ -97,7 +97,7 @@ export function validateParsed(doc: unknown, file: string, flowIds: ReadonlySet<
   const result = validateFlowDocument(doc, {
     file,
     flowIds,
-    queueIds: options.queueIds,
+    queues: options.queues,
     transferPolicy: options.transferPolicy,
     audioExists: audioCheckerFor(audioDir),
   });

@@ -43,14 +43,20 @@ export interface DestinationPolicy {
   describe(): string;
 }
 
+/** What flow checks need to know of a configured ACD queue (a QueueConfig satisfies it). */
+export interface QueueFacts {
+  /** Most callers waiting; 0 = no limit. */
+  readonly maxLength: number;
+}
+
 /** What static checks may ask about the world outside the flow. */
 export interface CheckContext {
   /** Languages the flow declares; every caller-facing text must exist in each. */
   languages: readonly string[];
   /** Ids of every known flow (for subflow/goto). */
   flowIds: ReadonlySet<string>;
-  /** Known queue ids, when queues are configured (undefined: not checked). */
-  queueIds?: ReadonlySet<string>;
+  /** Known queues by id, when queues are configured (undefined: not checked). */
+  queues?: ReadonlyMap<string, QueueFacts>;
   transferPolicy: DestinationPolicy;
   /** True when the audio file exists (path as written in the flow, per language resolved). */
   audioExists(path: string): boolean;

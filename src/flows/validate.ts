@@ -19,7 +19,8 @@ export interface ValidateOptions {
   file: string;
   /** Ids of every other known flow (subflow/goto targets). The flow's own id is added. */
   flowIds: ReadonlySet<string>;
-  queueIds?: ReadonlySet<string>;
+  /** Known queues (undefined: queue references not checked). */
+  queues?: CheckContext['queues'];
   transferPolicy: CheckContext['transferPolicy'];
   audioExists: (path: string) => boolean;
 }
@@ -200,7 +201,7 @@ export function validateFlowDocument(doc: unknown, options: ValidateOptions): Va
     const ctx: CheckContext = {
       languages,
       flowIds,
-      queueIds: options.queueIds,
+      queues: options.queues,
       transferPolicy: options.transferPolicy,
       audioExists: options.audioExists,
       report: (pointer, message, severity = 'error') => issues.push({ file, pointer: base + pointer, message, severity }),

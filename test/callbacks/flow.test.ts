@@ -35,7 +35,7 @@ describe('queue → callback node → agent-first call-back', () => {
   it('keeps the caller’s place and ends in a bridged call', async () => {
     w = await world();
     const i1 = w.instances[0]!;
-    const { issues } = validateFlowDocument(flow, { file: 'sales.json', flowIds: new Set(['sales']), queueIds: new Set(['sales']), transferPolicy: denyAllDestinations, audioExists: () => true });
+    const { issues } = validateFlowDocument(flow, { file: 'sales.json', flowIds: new Set(['sales']), queues: new Map([['sales', { maxLength: 0 }]]), transferPolicy: denyAllDestinations, audioExists: () => true });
     expect(issues.filter((i) => i.severity === 'error').map(formatIssue)).toEqual([]);
 
     await i1.acd.login('a1', { pausedReason: 'break' });

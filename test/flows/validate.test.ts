@@ -4,10 +4,11 @@ import type { DestinationPolicy } from '../../src/flows/node-definition.ts';
 
 const noTransfers: DestinationPolicy = { allows: () => false, describe: () => 'nothing' };
 
-function check(doc: unknown, opts: { audio?: string[]; flowIds?: string[] } = {}): string[] {
+function check(doc: unknown, opts: { audio?: string[]; flowIds?: string[]; queues?: Record<string, { maxLength: number }> } = {}): string[] {
   const { issues } = validateFlowDocument(doc, {
     file: 'ivr-flows/main.json',
     flowIds: new Set(opts.flowIds ?? []),
+    ...(opts.queues ? { queues: new Map(Object.entries(opts.queues)) } : {}),
     transferPolicy: noTransfers,
     audioExists: (p) => (opts.audio ?? []).includes(p),
   });
@@ -93,6 +94,16 @@ describe('flow validation', () => {
       'ivr-flows/main.json: /nodes/q: warning: no "noagents" exit: a caller arriving while nobody in queue "sales" is logged in goes to the flow\'s onError, else hears the apology and is hung up; point it at voicemail, another queue or a message',
     ]);
     expect(check(mainFlow({ q: { ...q, noagents: 'bye' }, bye }))).toEqual([]);
+  });
+
+  it('checks queue nodes against the configured queues: unknown queue; no "full" exit for a queue with a maximum length', () => {
+    const q = { type: 'queue', queue: 'sales', next: 'bye', noagents: 'bye' };
+    expect(check(mainFlow({ q: { ...q, queue: 'sale' }, bye }), { queues: { sales: { maxLength: 0 } } })).toEqual(['ivr-flows/main.json: /nodes/q/queue: unknown queue "sale"']);
+    expect(check(mainFlow({ q, bye }), { queues: { sales: { maxLength: 0 } } })).toEqual([]);
+    expect(check(mainFlow({ q, bye }), { queues: { sales: { maxLength: 50 } } })).toEqual([
+      'ivr-flows/main.json: /nodes/q: warning: no "full" exit: queue "sales" takes at most 50 waiting callers, and the next one goes to the flow\'s onError, else hears the apology and is hung up; point it at voicemail, another queue or a call-back offer',
+    ]);
+    expect(check(mainFlow({ q: { ...q, full: 'bye' }, bye }), { queues: { sales: { maxLength: 50 } } })).toEqual([]);
   });
 
   it('reports missing audio files per language', () => {

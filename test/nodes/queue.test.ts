@@ -66,7 +66,7 @@ async function world(q: QueueConfigInput, agents: Array<{ id: string; endpoint?:
       const { issues } = options.skipValidation ? { issues: [] } : validateFlowDocument(flow, {
         file: `${flow.id}.json`,
         flowIds: new Set([flow.id]),
-        queueIds: acd.knownQueueIds(),
+        queues: acd.knownQueues(),
         transferPolicy: denyAllDestinations,
         audioExists: () => true,
       });

@@ -58,7 +58,7 @@ export const callbackDefinition = defineNode({
     return list.map((prompt, i) => ({ pointer: Array.isArray(n.offer) ? `/offer/${i}` : '/offer', prompt }));
   },
   check: (n, ctx) => {
-    if (ctx.queueIds && !ctx.queueIds.has(n.queue)) ctx.report('/queue', `unknown queue "${n.queue}"`);
+    if (ctx.queues && !ctx.queues.has(n.queue)) ctx.report('/queue', `unknown queue "${n.queue}"`);
     if (n.offerWhenWaitAboveSeconds !== undefined && n.offer === undefined) {
       ctx.report('/offerWhenWaitAboveSeconds', 'a wait threshold needs an "offer" prompt (the caller did not ask for a call-back)');
     }

@@ -64,7 +64,15 @@ export const queueDefinition = defineNode({
   waitsForCaller: () => true,
   texts: (n): TextRef[] => (n.whisper === undefined ? [] : [{ pointer: '/whisper', text: n.whisper }]),
   check: (n, ctx) => {
-    if (ctx.queueIds && !ctx.queueIds.has(n.queue)) ctx.report('/queue', `unknown queue "${n.queue}"`);
+    const queue = ctx.queues?.get(n.queue);
+    if (ctx.queues && !queue) ctx.report('/queue', `unknown queue "${n.queue}"`);
+    if (queue && queue.maxLength > 0 && n.full === undefined) {
+      ctx.report(
+        '',
+        `no "full" exit: queue "${n.queue}" takes at most ${queue.maxLength} waiting callers, and the next one goes to the flow's onError, else hears the apology and is hung up; point it at voicemail, another queue or a call-back offer`,
+        'warning',
+      );
+    }
     if (n.callbackKey !== undefined && n.keys?.[n.callbackKey] !== undefined) {
       ctx.report('/callbackKey', `key "${n.callbackKey}" is both the call-back key and an exit key`);
     }

@@ -3,7 +3,7 @@
  * checks as `ivr flows check` (schema, graph, languages, templates, audio
  * files, transfer allow-list, queue ids).
  */
-import type { DestinationPolicy } from '../node-definition.ts';
+import type { DestinationPolicy, QueueFacts } from '../node-definition.ts';
 import { audioCheckerFor } from '../loader.ts';
 import { validateFlowDocument } from '../validate.ts';
 import type { FlowValidator } from './watcher.ts';
@@ -12,18 +12,18 @@ export interface FlowValidatorOptions {
   transferPolicy: DestinationPolicy;
   /** ivr-flows/audio */
   audioDir: string;
-  /** Known queue ids now (undefined: not checked). */
-  queueIds?: () => ReadonlySet<string> | undefined;
+  /** Known queues now (undefined: not checked). */
+  queues?: () => ReadonlyMap<string, QueueFacts> | undefined;
 }
 
 export function createFlowValidator(options: FlowValidatorOptions): FlowValidator {
   const audioExists = audioCheckerFor(options.audioDir);
   return (doc, { file, flowIds }) => {
-    const queueIds = options.queueIds?.();
+    const queues = options.queues?.();
     return validateFlowDocument(doc, {
       file,
       flowIds,
-      ...(queueIds ? { queueIds } : {}),
+      ...(queues ? { queues } : {}),
       transferPolicy: options.transferPolicy,
       audioExists,
     });
