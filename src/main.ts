@@ -146,6 +146,9 @@ export async function startService(config: Config, logger: Logger, clock: Clock 
       redis,
       logger: log,
       clock,
+      instanceId: config.service.instanceId,
+      // One slot with the live-calls board (its prefix carries the site's hash tag).
+      legsKeyPrefix: config.liveCalls.keyPrefix,
       isKnownNumber: async (did) => (await routes.resolve(did)) !== undefined,
     });
     telephony = driver;

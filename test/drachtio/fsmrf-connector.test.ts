@@ -39,6 +39,9 @@ class StandinRawMediaServer extends EventEmitter {
   createEndpoint(): ReturnType<Mrf.MediaServer['createEndpoint']> {
     return Promise.reject(new Error('not used here'));
   }
+  api(): Promise<string> {
+    return Promise.reject(new Error('not used here'));
+  }
   disconnect(): void {
     this.disconnects++;
   }

@@ -42,6 +42,8 @@ export interface CallDeps {
   media: MediaSettings;
   /** Told once when the call has ended (the driver forgets it). */
   onEnded(call: DrachtioCall): void;
+  /** Told when two calls are bridged (`bridged` true) and when that bridge ends. */
+  onBridge?(a: DrachtioCall, b: DrachtioCall, bridged: boolean): void;
 }
 
 type DigitOutcome =
@@ -548,6 +550,7 @@ export class DrachtioCall implements Call {
     }
     this.bridgedWith = other;
     other.bridgedWith = this;
+    this.deps.onBridge?.(this, other, true);
     return new Promise<BridgeEnd>((resolve) => {
       const cleanup = (): void => {
         this.ended.removeEventListener('abort', onSelf);
@@ -555,6 +558,7 @@ export class DrachtioCall implements Call {
         options.signal?.removeEventListener('abort', onAbort);
         if (this.bridgedWith === other) this.bridgedWith = null;
         if (other.bridgedWith === this) other.bridgedWith = null;
+        this.deps.onBridge?.(this, other, false);
       };
       // Hang-up on either side tears down the other.
       const onSelf = (): void => {

@@ -39,6 +39,8 @@ declare module 'drachtio-fsmrf' {
     interface MediaServer {
       connectCaller(req: object, res: object, opts?: object): Promise<{ endpoint: Endpoint; dialog: Srf.Dialog }>;
       createEndpoint(opts?: object): Promise<Endpoint>;
+      /** Without a callback: resolves with the reply body (lib/mediaserver.js). */
+      api(command: string): Promise<string>;
       disconnect(): void;
       on(event: 'end', listener: () => void): this;
       on(event: 'error', listener: (err: Error) => void): this;
@@ -78,6 +80,7 @@ declare module 'drachtio-fsmrf/lib/mediaserver.js' {
     constructor(conn: esl.Connection, mrf: Mrf, listenAddress: string, listenPort: number, advertisedAddress?: string, advertisedPort?: number, profile?: string);
     connectCaller(req: object, res: object, opts?: object): ReturnType<Mrf.MediaServer['connectCaller']>;
     createEndpoint(opts?: object): ReturnType<Mrf.MediaServer['createEndpoint']>;
+    api(command: string): Promise<string>;
     disconnect(): void;
     on(event: 'end', listener: () => void): this;
     on(event: 'error', listener: (err: Error) => void): this;

@@ -15,9 +15,19 @@ import { DrachtioCall } from './call.ts';
 import { MediaSupervisor, SignalingSupervisor, type BackoffSettings } from './connection.ts';
 import type { MediaSettings } from './media.ts';
 import { Registrar, userOf, type RegistrarSettings } from './registrar.ts';
-import { SipFailure, type InboundRequest, type MediaConnector, type MediaEndpoint, type ResponseSink, type SignalingStack, type SipDialog } from './types.ts';
+import { LegBook, type LegBookSettings } from './leg-book.ts';
+import { OrphanJanitor, type JanitorSettings } from './orphan-janitor.ts';
+import { SipFailure, type InboundRequest, type MediaConnector, type MediaEndpoint, type MediaServer, type ResponseSink, type SignalingStack, type SipDialog } from './types.ts';
 
 export interface DriverSettings {
+  /**
+   * The book of call legs in Redis and the janitor that ends the legs of
+   * instances that died (leg-book.ts, orphan-janitor.ts); left out: neither.
+   * `sipServer`/`mediaServer` name the drachtio-server and FreeSWITCH this
+   * instance uses (host:port), so that only instances on the same servers
+   * act on each other's legs.
+   */
+  legs?: LegBookSettings & JanitorSettings & { sipServer: string; mediaServer: string };
   admission: AdmissionSettings;
   registrar: RegistrarSettings;
   outbound: { trunk: string; callerId: string; trunkUsername?: string; trunkPassword?: string };
@@ -82,6 +92,8 @@ export class DrachtioTelephony implements Telephony {
   private readonly signalingSup: SignalingSupervisor;
   private readonly mediaSup: MediaSupervisor;
   private readonly calls = new Set<DrachtioCall>();
+  private readonly legBook: LegBook | undefined;
+  private readonly janitor: OrphanJanitor | undefined;
   private readonly newId: () => string;
   private handler: IncomingCallHandler | undefined;
   private closing = false;
@@ -103,6 +115,29 @@ export class DrachtioTelephony implements Telephony {
       deps.clock,
       deps.logger.child({ part: 'freeswitch' }),
     );
+    const legs = settings.legs;
+    if (legs) {
+      const log = deps.logger.child({ part: 'legs' });
+      const book = new LegBook(deps.redis, legs, deps.clock, log);
+      const fs = (): MediaServer => {
+        const server = this.mediaSup.current;
+        if (!server) throw new Error('FreeSWITCH is not connected');
+        return server;
+      };
+      this.legBook = book;
+      this.janitor = new OrphanJanitor(legs, {
+        book,
+        servers: () =>
+          this.signalingSup.state === 'connected' && this.mediaSup.state === 'connected' ? { sipServer: legs.sipServer, mediaServer: legs.mediaServer } : undefined,
+        channelExists: async (uuid) => (await fs().api(`uuid_exists ${uuid}`)).trim() === 'true',
+        killChannel: async (uuid) => {
+          await fs().api(`uuid_kill ${uuid}`);
+        },
+        endDialog: (dialogId) => deps.signaling.endDialog(dialogId),
+        clock: deps.clock,
+        log,
+      });
+    }
     deps.signaling.onRequest('invite', (req, res) => void this.onInvite(req, res));
     deps.signaling.onRequest('register', (req, res) => this.onRegister(req, res));
     deps.signaling.onRequest('options', (req, res) => this.onOptions(req, res));
@@ -114,6 +149,8 @@ export class DrachtioTelephony implements Telephony {
     this.started = true;
     this.signalingSup.start();
     this.mediaSup.start();
+    this.legBook?.start();
+    this.janitor?.start();
   }
 
   onIncoming(handler: IncomingCallHandler): void {
@@ -231,13 +268,29 @@ export class DrachtioTelephony implements Telephony {
   }
 
   private track(info: CallInfo, endpoint: MediaEndpoint, dialog: SipDialog): DrachtioCall {
+    const book = this.legBook;
+    const legs = this.settings.legs;
     const call = new DrachtioCall(info, endpoint, dialog, {
       clock: this.deps.clock,
       logger: this.deps.logger,
       media: this.settings.media,
-      onEnded: (c) => this.calls.delete(c),
+      onEnded: (c) => {
+        this.calls.delete(c);
+        book?.close(c.info.id);
+      },
+      ...(book
+        ? {
+            onBridge: (a: DrachtioCall, b: DrachtioCall, bridged: boolean) => {
+              book.pair(a.info.id, bridged ? b.info.id : undefined);
+              book.pair(b.info.id, bridged ? a.info.id : undefined);
+            },
+          }
+        : {}),
     });
     this.calls.add(call);
+    if (book && legs) {
+      book.open({ id: info.id, dialogId: dialog.id, mediaId: endpoint.uuid, sipServer: legs.sipServer, mediaServer: legs.mediaServer, openedAt: this.deps.clock.now() });
+    }
     return call;
   }
 
@@ -346,6 +399,24 @@ export class DrachtioTelephony implements Telephony {
     return this.closed;
   }
 
+  /** Looks at the legs left by instances that died now (the janitor does it every few seconds); returns how many it ended. */
+  sweepOrphans(): Promise<number> {
+    return this.janitor?.scan() ?? Promise.resolve(0);
+  }
+
+  /**
+   * Stops its timers and its connections without ending calls or writing to
+   * Redis, as if the process had died (tests, fail-over drills): what it held
+   * is left for the other instances to take over.
+   */
+  halt(): void {
+    this.closing = true;
+    this.janitor?.halt();
+    this.legBook?.halt();
+    this.signalingSup.stop();
+    this.mediaSup.stop();
+  }
+
   private async doClose(): Promise<void> {
     this.closing = true;
     const log = this.deps.logger;
@@ -360,6 +431,8 @@ export class DrachtioTelephony implements Telephony {
         await Promise.all([...this.calls].map((c) => c.hangup('shutdown')));
       }
     }
+    await this.janitor?.stop();
+    await this.legBook?.stop();
     this.signalingSup.stop();
     this.mediaSup.stop();
   }

@@ -132,6 +132,10 @@ class FsmrfMediaServer implements MediaServer {
     return new FsmrfEndpoint(await this.raw.createEndpoint(), this.logger, this.clock);
   }
 
+  api(command: string): Promise<string> {
+    return this.raw.api(command);
+  }
+
   onEnd(listener: () => void): void {
     this.endListeners.push(listener);
   }

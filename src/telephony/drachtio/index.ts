@@ -18,12 +18,33 @@ export interface DrachtioTelephonyDeps {
   redis: RedisClient;
   logger: Logger;
   clock: Clock;
+  /** This instance's id, and the key prefix (with a hash tag) of the book of call legs (leg-book.ts). */
+  instanceId: string;
+  legsKeyPrefix: string;
   /** Is a flow routed to this dialed number (DID)? Unknown numbers get 404. */
   isKnownNumber(did: string): boolean | Promise<boolean>;
 }
 
-export function driverSettings(config: TelephonyConfig): DriverSettings {
+/**
+ * The book of call legs and its janitor (leg-book.ts, orphan-janitor.ts):
+ * changes written every second; an instance silent for 30 s is taken as
+ * dead and its legs are looked at every 5 s; orphans on other servers are
+ * forgotten after 12 hours.
+ */
+const LEGS = { flushMs: 1_000, leaseMs: 30_000, scanMs: 5_000, maxAgeMs: 12 * 3_600_000 };
+
+export function driverSettings(config: TelephonyConfig, legs?: { instanceId: string; keyPrefix: string }): DriverSettings {
   return {
+    ...(legs
+      ? {
+          legs: {
+            ...LEGS,
+            ...legs,
+            sipServer: `${config.drachtio.host}:${config.drachtio.port}`,
+            mediaServer: `${config.freeswitch.address}:${config.freeswitch.port}`,
+          },
+        }
+      : {}),
     admission: config.admission,
     registrar: config.registrar,
     outbound: config.outbound,
@@ -42,7 +63,7 @@ export function createDrachtioTelephony(config: TelephonyConfig, deps: DrachtioT
   const srf = new Srf();
   const signaling = adaptSrf(srf, config.drachtio, logger);
   const media = fsmrfConnector(srf, config.freeswitch, logger, deps.clock);
-  const driver = new DrachtioTelephony(driverSettings(config), {
+  const driver = new DrachtioTelephony(driverSettings(config, { instanceId: deps.instanceId, keyPrefix: deps.legsKeyPrefix }), {
     signaling,
     media,
     redis: deps.redis,

@@ -55,6 +55,8 @@ export function adaptDialog(dlg: Srf.Dialog, logger: Logger): SipDialog {
     gone = true;
   });
   return {
+    // Dialog#id (lib/dialog.js: the stack's dialog id) is missing from its type.
+    id: String(Reflect.get(dlg, 'id') ?? ''),
     get remoteSdp() {
       return dlg.remote?.sdp ?? '';
     },
@@ -101,6 +103,21 @@ export function adaptDialog(dlg: Srf.Dialog, logger: Logger): SipDialog {
 }
 
 const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/**
+ * What Srf#request really does (lib/srf.js → lib/drachtio-agent.js): with
+ * `stackDialogId` it sends the request inside that dialog, and calls back
+ * `(err, sentRequest)`; the sent request emits 'response'. Its types declare
+ * another shape.
+ */
+function srfRequest(
+  srf: Srf,
+  uri: string,
+  opts: { method: string; stackDialogId: string },
+  callback: (err: unknown, req?: { on(event: 'response', listener: (res: { status: number }) => void): void }) => void,
+): void {
+  Reflect.apply(srf.request, srf, [uri, opts, callback]);
+}
 
 type SentRequestCallback = (req: Srf.SrfRequest) => void;
 
@@ -178,6 +195,25 @@ export function adaptSrf(srf: Srf, server: DrachtioServerAddress, logger: Logger
         if (sip) throw new SipFailure(sip.status, sip.reason);
         throw err;
       }
+    },
+    endDialog(dialogId: string): Promise<boolean> {
+      // As Dialog#destroy does it (lib/dialog.js): a request naming the dialog id; drachtio-server
+      // replaces the placeholder request URI with the dialog's remote target and sends it in the dialog.
+      return new Promise<boolean>((resolve) => {
+        try {
+          srfRequest(srf, 'sip:placeholder', { method: 'BYE', stackDialogId: dialogId }, (err, req) => {
+            if (err || !req) {
+              logger.debug({ err: { message: errorMessage(err) }, dialogId }, 'BYE not sent (the dialog is gone)');
+              resolve(false);
+              return;
+            }
+            req.on('response', (res) => resolve(res.status >= 200 && res.status < 300));
+          });
+        } catch (err) {
+          logger.debug({ err: { message: errorMessage(err) }, dialogId }, 'BYE not possible');
+          resolve(false);
+        }
+      });
     },
   };
 }

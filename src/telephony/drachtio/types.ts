@@ -38,6 +38,8 @@ export type RequestHandler = (req: InboundRequest, res: ResponseSink) => void;
 
 /** A SIP dialog (either side): the caller's UAS dialog, an agent's UAC dialog. */
 export interface SipDialog {
+  /** drachtio-server's id of the dialog (what an in-dialog request names; see SignalingStack.endDialog). */
+  readonly id: string;
   readonly remoteSdp: string;
   /** Sends BYE (or nothing when already gone). Never rejects. */
   destroy(): Promise<void>;
@@ -90,6 +92,13 @@ export interface SignalingStack {
   onRequest(method: 'invite' | 'register' | 'options', handler: RequestHandler): void;
   /** Sends an INVITE; rejects with SipFailure on a final non-2xx answer. */
   createUac(uri: string, opts: UacOptions, progress: UacProgress): Promise<SipDialog>;
+  /**
+   * Sends BYE in a dialog known to drachtio-server only by its id (a dialog
+   * whose application died: orphan-janitor.ts). True when the far end
+   * answered; false when there was nothing to end (drachtio-server no longer
+   * has the dialog) or it could not be sent. Never rejects.
+   */
+  endDialog(dialogId: string): Promise<boolean>;
 }
 
 /** A FreeSWITCH event (ESL) with its headers. */
@@ -124,6 +133,8 @@ export interface MediaServer {
   connectCaller(req: InboundRequest, res: ResponseSink): Promise<{ endpoint: MediaEndpoint; dialog: SipDialog }>;
   /** A FreeSWITCH endpoint with no remote yet (for an outbound leg). */
   createEndpoint(): Promise<MediaEndpoint>;
+  /** Runs a FreeSWITCH API command (e.g. `uuid_exists <uuid>`) on the event-socket connection; resolves with the reply body. */
+  api(command: string): Promise<string>;
   /** The event-socket connection was lost. */
   onEnd(listener: () => void): void;
   disconnect(): void;

@@ -147,6 +147,8 @@ export class StandinEndpoint implements MediaEndpoint {
 }
 
 export class StandinDialog implements SipDialog {
+  private static seq = 0;
+  readonly id = `dlg-${++StandinDialog.seq}`;
   remoteSdp: string;
   destroyed = false;
   readonly requests: Array<{ method: string; headers: Record<string, string>; body?: string }> = [];
@@ -219,6 +221,9 @@ export class RecordingResponse implements ResponseSink {
 export class StandinMediaServer implements MediaServer {
   readonly endpoints: StandinEndpoint[] = [];
   readonly callerDialogs: StandinDialog[] = [];
+  /** Channels FreeSWITCH still has besides the endpoints made here (e.g. those of an instance that died), by uuid. */
+  readonly otherChannels = new Set<string>();
+  readonly apiCommands: string[] = [];
   connectError: Error | undefined;
   disconnected = false;
   private seq = 0;
@@ -233,6 +238,22 @@ export class StandinMediaServer implements MediaServer {
     // What fsmrf does through srf.createUAS: answer the caller with FreeSWITCH's SDP.
     res.send(200, { body: endpoint.localSdp, headers: { 'Content-Type': 'application/sdp' } });
     return { endpoint, dialog };
+  }
+
+  /** uuid_exists and uuid_kill, over the endpoints made here and `otherChannels`. */
+  async api(command: string): Promise<string> {
+    this.apiCommands.push(command);
+    const [name, uuid = ''] = command.split(' ');
+    const endpoint = this.endpoints.find((e) => e.uuid === uuid && !e.destroyed);
+    const exists = endpoint !== undefined || this.otherChannels.has(uuid);
+    if (name === 'uuid_exists') return exists ? 'true' : 'false';
+    if (name === 'uuid_kill') {
+      if (!exists) return '-ERR No such channel!';
+      this.otherChannels.delete(uuid);
+      await endpoint?.destroy();
+      return '+OK';
+    }
+    return '-ERR unknown command';
   }
 
   async createEndpoint(): Promise<MediaEndpoint> {
@@ -304,9 +325,19 @@ export class StandinSignaling implements SignalingStack {
   private errorListeners: Array<(err: Error) => void> = [];
   private closeListeners: Array<() => void> = [];
   readonly handlers = new Map<string, RequestHandler>();
+  /** Dialogs drachtio-server still holds that no application manages (their application died), by id. */
+  readonly orphanDialogs = new Set<string>();
+  /** Ids of the dialogs endDialog sent BYE in. */
+  readonly byes: string[] = [];
 
   connect(): void {
     this.connects++;
+  }
+
+  async endDialog(dialogId: string): Promise<boolean> {
+    if (!this.orphanDialogs.delete(dialogId)) return false;
+    this.byes.push(dialogId);
+    return true;
   }
   disconnect(): void {
     this.disconnects++;
