@@ -27,11 +27,11 @@ export interface DrachtioTelephonyDeps {
 
 /**
  * The book of call legs and its janitor (leg-book.ts, orphan-janitor.ts):
- * changes written every second; an instance silent for 30 s is taken as
+ * changes written every second; an instance silent for 15 s (as the ACD's lease) is taken as
  * dead and its legs are looked at every 5 s; orphans on other servers are
  * forgotten after 12 hours.
  */
-const LEGS = { flushMs: 1_000, leaseMs: 30_000, scanMs: 5_000, maxAgeMs: 12 * 3_600_000 };
+const LEGS = { flushMs: 1_000, leaseMs: 15_000, scanMs: 5_000, maxAgeMs: 12 * 3_600_000 };
 
 export function driverSettings(config: TelephonyConfig, legs?: { instanceId: string; keyPrefix: string }): DriverSettings {
   return {
