@@ -149,6 +149,25 @@ describe('legs left by an instance that died', () => {
     b.driver.halt();
   });
 
+  it('an instance restarted under the same id at once takes over the legs its earlier process left', async () => {
+    const w = world();
+    const a = await w.instance('a');
+    await w.call();
+    const callerDialog = w.media.latest.callerDialogs[0]!;
+    const channel = w.media.latest.endpoints[0]!;
+    await w.booked('a', 1);
+    a.driver.halt();
+    // Restarted within the lease (a fixed ACD_INSTANCE_ID): nobody else would ever take those legs.
+    const again = await w.instance('a');
+    w.signaling.orphanDialogs.add(callerDialog.id);
+    await w.booked('a', 0);
+    expect(await w.redis.hlen(w.key('a:orphans'))).toBe(1);
+    expect(await again.driver.sweepOrphans()).toBe(1); // FreeSWITCH no longer has the channel
+    expect(w.signaling.byes).toEqual([callerDialog.id]);
+    expect(w.media.latest.apiCommands).toContain(`uuid_exists ${channel.uuid}`);
+    again.driver.halt();
+  });
+
   it('a live instance keeps its legs; a clean stop leaves nothing to adopt; legs on other servers are not touched', async () => {
     const w = world();
     const a = await w.instance('a');

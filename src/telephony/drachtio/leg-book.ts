@@ -56,7 +56,7 @@ export interface LegBookSettings {
 }
 
 type LegRedis = RedisClient & {
-  ivrSipLegsFlush(instances: string, legs: string, ...args: Array<string | number>): Promise<number>;
+  ivrSipLegsFlush(instances: string, legs: string, orphans: string, ...args: Array<string | number>): Promise<number>;
   ivrSipLegsAdopt(instances: string, prefix: string, self: string, now: number): Promise<string[]>;
 };
 
@@ -71,6 +71,8 @@ export class LegBook {
   private timer: TimerHandle | undefined;
   private flushing: Promise<void> | undefined;
   private running = false;
+  /** No flush has succeeded yet in this process (see legs-flush.lua). */
+  private first = true;
 
   constructor(
     redis: RedisClient,
@@ -79,7 +81,7 @@ export class LegBook {
     private readonly log: Logger,
   ) {
     if (typeof Reflect.get(redis, 'ivrSipLegsFlush') !== 'function') {
-      redis.defineCommand('ivrSipLegsFlush', { numberOfKeys: 2, lua: FLUSH_LUA });
+      redis.defineCommand('ivrSipLegsFlush', { numberOfKeys: 3, lua: FLUSH_LUA });
       redis.defineCommand('ivrSipLegsAdopt', { numberOfKeys: 1, lua: ADOPT_LUA });
     }
     this.redis = redis as LegRedis;
@@ -101,14 +103,22 @@ export class LegBook {
     this.timer?.cancel();
   }
 
-  /** Writes what is pending and leaves the book: the instance's (empty, after a clean stop) legs are not orphans. */
+  /**
+   * Writes what is pending and, when the instance holds no legs and no
+   * orphans (a clean stop after its calls ended), leaves the book; otherwise
+   * its lease lapses and another instance adopts what is left.
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.timer?.cancel();
     await this.flushing; // a flush under way took its changes before the last ones
     await this.flush();
-    if (this.legs.size === 0) {
-      await this.redis.zrem(this.key('instances'), this.settings.instanceId).catch((err: unknown) => this.log.warn({ err }, 'could not leave the leg book'));
+    try {
+      if (this.legs.size === 0 && (await this.redis.hlen(this.key(`${this.settings.instanceId}:orphans`))) === 0) {
+        await this.redis.zrem(this.key('instances'), this.settings.instanceId);
+      }
+    } catch (err) {
+      this.log.warn({ err }, 'could not leave the leg book');
     }
   }
 
@@ -168,10 +178,14 @@ export class LegBook {
     const ended = [...this.ended];
     this.dirty.clear();
     this.ended.clear();
+    const id = this.settings.instanceId;
+    const first = this.first ? '1' : '0';
     this.flushing = this.redis
-      .ivrSipLegsFlush(this.key('instances'), this.key(this.settings.instanceId), this.settings.instanceId, this.clock.now() + this.settings.leaseMs, written.length / 2, ...written, ...ended)
+      .ivrSipLegsFlush(this.key('instances'), this.key(id), this.key(`${id}:orphans`), id, this.clock.now() + this.settings.leaseMs, first, written.length / 2, ...written, ...ended)
       .then(
-        () => undefined,
+        () => {
+          this.first = false;
+        },
         (err: unknown) => {
           // Written again at the next flush: what is still open is dirty again, what ended stays ended.
           for (let i = 0; i < written.length; i += 2) if (this.legs.has(written[i]!)) this.dirty.add(written[i]!);
