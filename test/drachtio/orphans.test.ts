@@ -74,21 +74,26 @@ function world() {
     await clock.advance(LEGS.flushMs);
     await eventually(async () => (await redis.hlen(key(id))) === n, `${id} has ${n} legs in its book`);
   };
-  return { clock, prefix, signaling, media, redis, key, instance, call, booked };
+  /** Instance `id` with one inbound call, in its book: the caller's dialog and FreeSWITCH channel. */
+  const instanceWithCall = async (id: string) => {
+    const inst = await instance(id);
+    await call();
+    expect(inst.incoming).toHaveLength(1);
+    const callerDialog = media.latest.callerDialogs[0]!;
+    const channel = media.latest.endpoints[0]!;
+    await booked(id, 1);
+    return { ...inst, callerDialog, channel };
+  };
+  return { clock, prefix, signaling, media, redis, key, instance, call, booked, instanceWithCall };
 }
 
 describe('legs left by an instance that died', () => {
   it('a caller whose instance died gets BYE once FreeSWITCH has hung up its channel (after the apology), not before', async () => {
     const w = world();
-    const a = await w.instance('a');
-    await w.call();
-    expect(a.incoming).toHaveLength(1);
-    const callerDialog = w.media.latest.callerDialogs[0]!;
-    const channel = w.media.latest.endpoints[0]!;
-    await w.booked('a', 1);
+    const { driver: a, callerDialog, channel } = await w.instanceWithCall('a');
 
     // Instance a dies: no clean-up at all. drachtio-server and FreeSWITCH keep the call.
-    a.driver.halt();
+    a.halt();
     const b = await w.instance('b');
     w.signaling.orphanDialogs.add(callerDialog.id);
     w.media.latest.otherChannels.add(channel.uuid);
@@ -151,12 +156,8 @@ describe('legs left by an instance that died', () => {
 
   it('an instance restarted under the same id at once takes over the legs its earlier process left', async () => {
     const w = world();
-    const a = await w.instance('a');
-    await w.call();
-    const callerDialog = w.media.latest.callerDialogs[0]!;
-    const channel = w.media.latest.endpoints[0]!;
-    await w.booked('a', 1);
-    a.driver.halt();
+    const { driver: a, callerDialog, channel } = await w.instanceWithCall('a');
+    a.halt();
     // Restarted within the lease (a fixed ACD_INSTANCE_ID): nobody else would ever take those legs.
     const again = await w.instance('a');
     w.signaling.orphanDialogs.add(callerDialog.id);
