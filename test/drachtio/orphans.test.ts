@@ -111,7 +111,7 @@ describe('legs left by an instance that died', () => {
     w.media.latest.otherChannels.delete(channel.uuid);
     expect(await b.driver.sweepOrphans()).toBe(1);
     expect(w.signaling.byes).toEqual([callerDialog.id]);
-    expect(await w.redis.hlen(w.key('b:orphans'))).toBe(0);
+    await eventually(async () => (await w.redis.hlen(w.key('b:orphans'))) === 0, 'orphans forgotten');
     b.driver.halt();
   });
 
@@ -150,7 +150,40 @@ describe('legs left by an instance that died', () => {
     expect(first + second).toBe(2);
     expect(w.media.latest.apiCommands).toContain(`uuid_kill ${agentChannel!.uuid}`);
     expect([...w.signaling.byes].sort()).toEqual([callerDialog.id, agentDialog.id].sort());
-    expect(await w.redis.hlen(w.key('b:orphans'))).toBe(0);
+    await eventually(async () => (await w.redis.hlen(w.key('b:orphans'))) === 0, 'orphans forgotten');
+    b.driver.halt();
+  });
+
+  it('a phone that never answers its BYE holds up neither its partner nor the other orphans', async () => {
+    const w = world();
+    const a = await w.instance('a');
+    await w.call();
+    const caller = a.incoming[0]!;
+    const dialed = await a.driver.dial({ to: 'sip:1001@198.51.100.200:40312', ringTimeoutMs: 20_000 });
+    if (!dialed.ok) throw new Error('dial failed');
+    void caller.bridge(dialed.call);
+    await settle();
+    await w.booked('a', 2);
+    const callerDialog = w.media.latest.callerDialogs[0]!;
+    const agentDialog = w.signaling.uacs[0]!.dialog!;
+    const agentChannel = w.media.latest.endpoints[1];
+    a.driver.halt();
+    const b = await w.instance('b');
+    w.signaling.orphanDialogs.add(callerDialog.id).add(agentDialog.id);
+    w.signaling.silentPhones.add(callerDialog.id);
+    w.media.latest.otherChannels.add(agentChannel!.uuid);
+    w.clock.setTime(w.clock.now() + LEGS.leaseMs + 1);
+    // The caller's channel is gone: its BYE goes out and is never answered; the agent is hung up and gets BYE all the same.
+    await b.driver.sweepOrphans();
+    await b.driver.sweepOrphans();
+    expect(w.media.latest.apiCommands).toContain(`uuid_kill ${agentChannel!.uuid}`);
+    expect([...w.signaling.byes].sort()).toEqual([callerDialog.id, agentDialog.id].sort());
+    await eventually(async () => (await w.redis.hkeys(w.key('b:orphans'))).length === 1, 'the agent leg forgotten');
+    // While its BYE is under way the caller's leg is not sent another one.
+    await b.driver.sweepOrphans();
+    expect(w.signaling.byes.filter((d) => d === callerDialog.id)).toHaveLength(1);
+    w.signaling.answerByes();
+    await eventually(async () => (await w.redis.hlen(w.key('b:orphans'))) === 0, 'the caller leg forgotten');
     b.driver.halt();
   });
 

@@ -43,6 +43,12 @@ export class OrphanJanitor {
   private timer: TimerHandle | undefined;
   private running = false;
   private scanning: Promise<void> | undefined;
+  /**
+   * Legs whose BYE is under way. A phone that never answers holds a BYE for
+   * 32 s (SIP timer F): the scan goes on without waiting and passes over
+   * them; each is forgotten when its BYE is answered or times out.
+   */
+  private readonly byeInFlight = new Set<string>();
 
   constructor(
     private readonly settings: JanitorSettings,
@@ -94,17 +100,24 @@ export class OrphanJanitor {
         }
         continue;
       }
-      if (await this.deps.channelExists(leg.mediaId)) continue;
+      if (this.byeInFlight.has(leg.id) || (await this.deps.channelExists(leg.mediaId))) continue;
       await this.end(leg, byId.get(leg.partner ?? ''));
       ended++;
     }
     return ended;
   }
 
+  /** Hangs up the partner's channel at once; the BYE goes on without the scan waiting for its answer. */
   private async end(leg: Leg, partner: Leg | undefined): Promise<void> {
-    const byeSent = await this.deps.endDialog(leg.dialogId);
     if (partner) await this.deps.killChannel(partner.mediaId);
-    await this.deps.book.dropOrphan(leg.id);
-    this.deps.log.info({ leg: leg.id, byeSent, partner: partner?.id }, 'ended a call leg left by an instance that died');
+    this.byeInFlight.add(leg.id);
+    void this.deps
+      .endDialog(leg.dialogId)
+      .then(async (byeSent) => {
+        await this.deps.book.dropOrphan(leg.id);
+        this.deps.log.info({ leg: leg.id, byeSent, partner: partner?.id }, 'ended a call leg left by an instance that died');
+      })
+      .catch((err: unknown) => this.deps.log.warn({ err, leg: leg.id }, 'orphaned leg: could not forget it (tried again at the next scan)'))
+      .finally(() => this.byeInFlight.delete(leg.id));
   }
 }

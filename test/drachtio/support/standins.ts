@@ -334,10 +334,20 @@ export class StandinSignaling implements SignalingStack {
     this.connects++;
   }
 
+  /** Dialogs whose phone does not answer a BYE (until `answerByes`), as timer F would hold it. */
+  readonly silentPhones = new Set<string>();
+  private heldByes: Array<() => void> = [];
+
   async endDialog(dialogId: string): Promise<boolean> {
     if (!this.orphanDialogs.delete(dialogId)) return false;
     this.byes.push(dialogId);
+    if (this.silentPhones.has(dialogId)) await new Promise<void>((resolve) => this.heldByes.push(resolve));
     return true;
+  }
+
+  /** The BYEs held by silent phones end (answered, or timed out). */
+  answerByes(): void {
+    for (const release of this.heldByes.splice(0)) release();
   }
   disconnect(): void {
     this.disconnects++;
