@@ -163,10 +163,15 @@ export class AcdService {
 
   // ---------- lifecycle ----------
 
-  /** Takes the lease, starts the heartbeat, the reaper and the inbox reader. */
+  /**
+   * Reclaims what an earlier process with the same instance id left, takes
+   * the lease, starts the heartbeat, the reaper and the inbox reader.
+   */
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    const left = await this.store.reap(this.instanceId, { restart: true });
+    if (left.entriesReclaimed > 0) this.log.warn({ entries: left.entriesReclaimed }, 'reclaimed entries an earlier process with this instance id left');
     await this.store.heartbeat(this.instanceId, this.config.leaseMs);
     await this.refreshQueueIds();
     this.blocking ??= this.options.redis.duplicate();

@@ -275,8 +275,9 @@ export class AcdStore {
     if (reply[0] !== 'OK') AcdStore.fail('config-agent', reply, `agent ${agentId}`);
   }
 
-  async reap(selfId: string): Promise<{ deadInstances: number; entriesReclaimed: number; wrapupsEnded: number }> {
-    const reply = await this.call('reap', [selfId]);
+  /** Reclaims what dead instances held; `restart`: also what an earlier process with this id left (see reap.lua). */
+  async reap(selfId: string, options: { restart?: boolean } = {}): Promise<{ deadInstances: number; entriesReclaimed: number; wrapupsEnded: number }> {
+    const reply = await this.call('reap', [selfId, options.restart ? '1' : '0']);
     if (reply[0] !== 'OK') return AcdStore.fail('reap', reply, `instance ${selfId}`);
     return { deadInstances: Number(reply[1]), entriesReclaimed: Number(reply[2]), wrapupsEnded: Number(reply[3]) };
   }

@@ -119,6 +119,9 @@ export class CallbackDialer {
     if (this.running) return;
     this.running = true;
     this.stopCtl = new AbortController();
+    // Leases an earlier process with this instance id held would be renewed by this one and never reclaimed.
+    const left = await this.io(this.store.endLeasesOf(this.clock.now(), this.instanceId));
+    if (left > 0) this.log.warn({ callbacks: left }, 'call-backs an earlier process with this instance id held go back to pending');
     this.o.acd.onCallbackAssignment((a) => this.track(this.handleAssignment(a)));
     const sub = this.o.subscriber;
     if (sub) {

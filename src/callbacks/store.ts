@@ -10,7 +10,7 @@ import { callbackKeys, luaKeyFunctions, type CallbackKeys } from './keys.ts';
 import { dayIn } from '../acd/time.ts';
 import { CallbackError, type CallbackEvent, type CallbackRecord, type CallbackStats, type CallbackStatus } from './model.ts';
 
-const SCRIPTS = ['create', 'claim', 'bind', 'start', 'answered', 'finish', 'renew', 'reclaim', 'cancel', 'reschedule'] as const;
+const SCRIPTS = ['create', 'claim', 'bind', 'start', 'answered', 'finish', 'renew', 'reclaim', 'restart', 'cancel', 'reschedule'] as const;
 type ScriptName = (typeof SCRIPTS)[number];
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -207,6 +207,11 @@ export class CallbackStore {
 
   async renew(now: number, instance: string, leaseUntil: number): Promise<string[]> {
     return (await this.run('renew', now, instance, leaseUntil)).map(str);
+  }
+
+  /** Ends at once the leases an earlier process with this instance id held (see restart.lua); the next reclaim takes them. */
+  async endLeasesOf(now: number, instance: string): Promise<number> {
+    return Number((await this.run('restart', now, instance))[0]);
   }
 
   async reclaim(now: number, limit = 100): Promise<string[]> {

@@ -51,6 +51,34 @@ describe('instance leases', () => {
     expect((await live.acd.agentStatus('a1'))?.state).toBe('wrap-up');
   });
 
+  it('a process restarted under the same instance id within the lease reclaims what the earlier one left', async () => {
+    const p = prefix();
+    const clock = new VirtualClock();
+    const first = await rig({ prefix: p, clock, instanceId: 'i1' });
+    rigs.push(first);
+    await first.acd.putQueue(queue('q'));
+    await first.acd.putAgent(agent('a1', ['q']));
+    await first.acd.putAgent(agent('a2', ['q']));
+    await first.acd.login('a1');
+    const ringing = await waitingCall(first.acd, 'q');
+    await until(() => ringing.got.length === 1, 'a1 reserved');
+    await waitingCall(first.acd, 'q');
+    const cb = await first.acd.enqueueCallback({ queueId: 'q', priority: 0, skills: {}, data: {}, arrivedAt: clock.now() - 60_000 });
+    await first.acd.halt(); // killed; restarted at once under the same id (a container whose hostname and pid repeat)
+
+    const again = await rig({ prefix: p, clock, instanceId: 'i1' });
+    rigs.push(again);
+    const handed: CallbackAssignment[] = [];
+    again.acd.onCallbackAssignment(async (as) => {
+      handed.push(as);
+    });
+    // At once, not after the lease: the calls died with the first process, a1 is free again and is offered the call-back, which waited on.
+    expect((await again.acd.queueStatus('q')).today.lost).toBe(2);
+    await until(() => handed.length === 1, 'the call-back offered to a1');
+    expect(handed[0]).toMatchObject({ entryId: cb.entryId, agentIds: ['a1'] });
+    expect((await again.acd.queueStatus('q')).today.lost).toBe(2);
+  });
+
   it('pauses an agent whose call died with its instance (reason lost-call): the bridge may go on without it', async () => {
     const { clock, dead, live } = await twoInstances();
     await live.acd.putQueue(queue('q'));

@@ -251,6 +251,23 @@ describe('several instances', () => {
     expect(await i2.acd.agentStatus('a1')).toMatchObject({ state: 'paused', reason: 'lost-call' });
   }, 60_000);
 
+  it('a process restarted under the same instance id at once takes back what the earlier one held (it would renew those leases for ever)', async () => {
+    w = await world();
+    const i1 = w.instances[0]!;
+    customerAnswers(w);
+    w.sim.endpoint('sip:a1@agents.test', {});
+    const { outcome } = await request(w);
+    await i1.acd.login('a1');
+    const id = outcome.callbackId;
+    await runUntil(w, async () => (await i1.callbacks.events(id)).some((e) => e.type === 'customer-answered'), 'customer answered');
+    await i1.crash();
+    const again = await w.start('i1');
+    // Completed (interrupted) at once: no lease to wait for, and the customer is not dialed again.
+    await runUntil(w, async () => (await again.callbacks.get(id))?.status === 'completed', 'completed after the restart', { stepMs: 100, maxMs: 1_000 });
+    expect(await again.callbacks.get(id)).toMatchObject({ status: 'completed', attempts: 1, lastOutcome: 'interrupted' });
+    expect(dialsTo(w, CUSTOMER)).toHaveLength(1);
+  }, 60_000);
+
   it('reclaims a call-back whose holder died before queueing it, and after a full restart dials what was scheduled', async () => {
     w = await world();
     const i1 = w.instances[0]!;

@@ -14,16 +14,29 @@
     removed: the call-backs' own lease reclaim decides (completed when the
     customer had answered, else dialed again);
   - the dead instance's inbox and entry set are deleted.
+  With ARGV[6] = '1' (a process starting, before it holds anything) the
+  instance's own id is reaped too, whatever its lease says: what an earlier
+  process with the same id left (restarted within the lease, e.g. a container
+  whose hostname and pid repeat) would otherwise be renewed by the new
+  process and never reclaimed. Its inbox goes; the call-back entries stay
+  with it.
   KEYS[1] anchor
   ARGV[1..4] P, now, aday, seed
   ARGV[5] id of the reaping instance
+  ARGV[6] '1': also reap the instance's own earlier process
   Returns {'OK', deadInstances, entriesReclaimed, wrapupsEnded}
 ]]
 local self = ARGV[5]
+local restart = ARGV[6] == '1'
 local dead = redis.call('ZRANGEBYSCORE', K_instances(), '-inf', '(' .. NOW)
+if restart then
+  local listed = false
+  for _, inst in ipairs(dead) do listed = listed or inst == self end
+  if not listed then dead[#dead + 1] = self end
+end
 local reclaimed, freedAgents = 0, {}
 for _, inst in ipairs(dead) do
-  if inst ~= self then
+  if inst ~= self or restart then
     for _, eid in ipairs(redis.call('SMEMBERS', K_instanceEntries(inst))) do
       local ek = K_entry(eid)
       local e = redis.call('HMGET', ek, 'state', 'agents', 'queue', 'kind', 'score', 'qday', 'prof')
@@ -49,10 +62,17 @@ for _, inst in ipairs(dead) do
           qstat(e[3], e[6], 'lost', 1)
         end
         reclaimed = reclaimed + 1
+        if inst == self and not (e[4] == 'callback' and e[1] ~= 'connected') then redis.call('SREM', K_instanceEntries(self), eid) end
+      elseif inst == self then
+        redis.call('SREM', K_instanceEntries(self), eid)
       end
     end
-    redis.call('DEL', K_instanceEntries(inst), K_inbox(inst))
-    redis.call('ZREM', K_instances(), inst)
+    if inst == self then
+      redis.call('DEL', K_inbox(inst))
+    else
+      redis.call('DEL', K_instanceEntries(inst), K_inbox(inst))
+      redis.call('ZREM', K_instances(), inst)
+    end
   end
 end
 local ended = 0
