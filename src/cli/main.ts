@@ -7,8 +7,8 @@
  */
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { loadFlowPaths, loadFlowDirectory, flowFilesIn, type LoadResult } from '../flows/loader.ts';
+import { basename, join, relative, resolve } from 'node:path';
+import { loadFlowPaths, loadFlowDirectory, flowFilesIn, NOT_FLOW_FILES, type LoadResult } from '../flows/loader.ts';
 import { formatIssue } from '../flows/validate.ts';
 import { runScenarioFile, type ScenarioRun, type ScenarioFailure } from './scenarios.ts';
 import { simulateCommand } from './simulate-command.ts';
@@ -84,8 +84,11 @@ function printIssues(result: LoadResult, io: CliIo, cwd: string): void {
 
 async function flowsCheck(args: string[], io: CliIo, env: CliEnvironment): Promise<number> {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
-  const paths = positionals.length ? positionals.map((p) => resolve(io.cwd, p)) : [env.flowsDir];
-  for (const p of paths) if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
+  const named = positionals.length ? positionals.map((p) => resolve(io.cwd, p)) : [env.flowsDir];
+  for (const p of named) if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
+  // `ivr flows check ivr-flows/*.json` also names the flow schema and the routes file: not flows, as in a folder.
+  const paths = named.filter((p) => !NOT_FLOW_FILES.has(basename(p)));
+  for (const p of named) if (!paths.includes(p)) io.out(`${relative(io.cwd, p) || p}: not a flow file (${basename(p) === 'routes.json' ? 'the number routes' : 'the flow schema'}): skipped`);
   // Subflow targets may live in the flows folder even when checking single files.
   const extraFlowIds = existsSync(env.flowsDir) ? (await flowFilesIn(env.flowsDir)).map((f) => f.replace(/^.*\//, '').replace(/\.json$/, '')) : [];
   const result = await loadFlowPaths(paths, { transferPolicy: env.transferPolicy, queues: env.queues, extraFlowIds, audioDir: join(env.flowsDir, 'audio') });

@@ -73,6 +73,16 @@ describe('ivr flows check', () => {
     expect(r.err.at(-1)).toBe('3 flow file(s) checked: 1 valid, 2 invalid (3 error(s), 0 warning(s))');
   });
 
+  it('skips the flow schema and the routes file when a glob names them (ivr flows check ivr-flows/*.json)', async () => {
+    write('routes.json', { routes: { '*': 'greeting' } });
+    write('flow.schema.json', { $schema: 'https://json-schema.org/draft/2020-12/schema' });
+    const r = await ivr(['flows', 'check', 'flow.schema.json', 'greeting.json', 'routes.json']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('flow.schema.json: not a flow file (the flow schema): skipped');
+    expect(r.out).toContain('routes.json: not a flow file (the number routes): skipped');
+    expect(r.out.at(-1)).toBe('1 flow file(s) checked: 1 valid, 0 invalid (0 error(s), 0 warning(s))');
+  });
+
   it('checks single files and refuses a flow whose id differs from its file name', async () => {
     write('other.json', { ...greeting });
     const r = await ivr(['flows', 'check', 'other.json']);
