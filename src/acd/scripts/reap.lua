@@ -37,7 +37,10 @@ end
 local reclaimed, freedAgents = 0, {}
 for _, inst in ipairs(dead) do
   if inst ~= self or restart then
-    for _, eid in ipairs(redis.call('SMEMBERS', K_instanceEntries(inst))) do
+    local eids = redis.call('SMEMBERS', K_instanceEntries(inst))
+    -- Emptied first: a call-back entry kept below is added back to the reaping instance's set, which may be this one.
+    redis.call('DEL', K_instanceEntries(inst), K_inbox(inst))
+    for _, eid in ipairs(eids) do
       local ek = K_entry(eid)
       local e = redis.call('HMGET', ek, 'state', 'agents', 'queue', 'kind', 'score', 'qday', 'prof')
       if e[1] then
@@ -62,17 +65,9 @@ for _, inst in ipairs(dead) do
           qstat(e[3], e[6], 'lost', 1)
         end
         reclaimed = reclaimed + 1
-        if inst == self and not (e[4] == 'callback' and e[1] ~= 'connected') then redis.call('SREM', K_instanceEntries(self), eid) end
-      elseif inst == self then
-        redis.call('SREM', K_instanceEntries(self), eid)
       end
     end
-    if inst == self then
-      redis.call('DEL', K_inbox(inst))
-    else
-      redis.call('DEL', K_instanceEntries(inst), K_inbox(inst))
-      redis.call('ZREM', K_instances(), inst)
-    end
+    if inst ~= self then redis.call('ZREM', K_instances(), inst) end
   end
 end
 local ended = 0

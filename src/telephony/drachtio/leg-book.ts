@@ -149,9 +149,12 @@ export class LegBook {
     const out: Leg[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) {
       const leg = parseLeg(flat[i + 1]!);
-      if (leg) out.push(leg);
-      else this.log.warn({ leg: flat[i] }, 'unreadable orphan leg dropped');
-      if (!leg) await this.dropOrphan(flat[i]!);
+      if (leg) {
+        out.push(leg);
+        continue;
+      }
+      this.log.warn({ leg: flat[i] }, 'unreadable orphan leg dropped');
+      await this.dropOrphan(flat[i]!);
     }
     return out;
   }
