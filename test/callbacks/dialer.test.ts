@@ -35,6 +35,18 @@ async function request(world: World, options: { from?: string; script?: Array<{ 
   return { call, outcome };
 }
 
+/** A call-back served by the first instance until its customer answered: agent a1 and the customer are talking. */
+async function inConversation(world: World) {
+  const i1 = world.instances[0]!;
+  customerAnswers(world);
+  world.sim.endpoint('sip:a1@agents.test', {});
+  const { outcome } = await request(world);
+  await i1.acd.login('a1');
+  const id = outcome.callbackId;
+  await runUntil(world, async () => (await i1.callbacks.events(id)).some((e) => e.type === 'customer-answered'), 'customer answered');
+  return { i1, id };
+}
+
 const dialsTo = (world: World, to: string) => world.sim.dials.filter((d) => d.to === to);
 const heardOf = (world: World, to: string): string[] => {
   const rec = world.sim.dials.find((d) => d.to === to && d.callId);
@@ -234,13 +246,7 @@ describe('several instances', () => {
 
   it('does not dial the customer again when the instance dies during the conversation; the agent is paused, not rung', async () => {
     w = await world();
-    const i1 = w.instances[0]!;
-    customerAnswers(w);
-    w.sim.endpoint('sip:a1@agents.test', {});
-    const { outcome } = await request(w);
-    await i1.acd.login('a1');
-    const id = outcome.callbackId;
-    await runUntil(w, async () => (await i1.callbacks.events(id)).some((e) => e.type === 'customer-answered'), 'customer answered');
+    const { i1, id } = await inConversation(w);
     // The process dies mid-conversation; FreeSWITCH would keep the two legs bridged without it.
     await i1.crash();
     const i2 = await w.start('i2');
@@ -253,13 +259,7 @@ describe('several instances', () => {
 
   it('a process restarted under the same instance id at once takes back what the earlier one held (it would renew those leases for ever)', async () => {
     w = await world();
-    const i1 = w.instances[0]!;
-    customerAnswers(w);
-    w.sim.endpoint('sip:a1@agents.test', {});
-    const { outcome } = await request(w);
-    await i1.acd.login('a1');
-    const id = outcome.callbackId;
-    await runUntil(w, async () => (await i1.callbacks.events(id)).some((e) => e.type === 'customer-answered'), 'customer answered');
+    const { i1, id } = await inConversation(w);
     await i1.crash();
     const again = await w.start('i1');
     // Completed (interrupted) at once: no lease to wait for, and the customer is not dialed again.

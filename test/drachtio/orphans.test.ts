@@ -84,7 +84,19 @@ function world() {
     await booked(id, 1);
     return { ...inst, callerDialog, channel };
   };
-  return { clock, prefix, signaling, media, redis, key, instance, call, booked, instanceWithCall };
+  /** Instance `id` with a caller bridged to a dialed agent, both legs in its book. */
+  const instanceWithBridge = async (id: string) => {
+    const inst = await instance(id);
+    await call();
+    const dialed = await inst.driver.dial({ to: 'sip:1001@198.51.100.200:40312', ringTimeoutMs: 20_000 });
+    if (!dialed.ok) throw new Error('dial failed');
+    void inst.incoming[0]!.bridge(dialed.call);
+    await settle();
+    await booked(id, 2);
+    const [callerChannel, agentChannel] = media.latest.endpoints;
+    return { ...inst, callerDialog: media.latest.callerDialogs[0]!, agentDialog: signaling.uacs[0]!.dialog!, callerChannel: callerChannel!, agentChannel: agentChannel! };
+  };
+  return { clock, prefix, signaling, media, redis, key, instance, call, booked, instanceWithCall, instanceWithBridge };
 }
 
 describe('legs left by an instance that died', () => {
@@ -117,38 +129,28 @@ describe('legs left by an instance that died', () => {
 
   it("a bridge kept up after the instance died: when one side's channel ends, the other side is hung up and both phones get BYE", async () => {
     const w = world();
-    const a = await w.instance('a');
-    await w.call();
-    const caller = a.incoming[0]!;
-    const dialed = await a.driver.dial({ to: 'sip:1001@198.51.100.200:40312', ringTimeoutMs: 20_000 });
-    if (!dialed.ok) throw new Error('dial failed');
-    void caller.bridge(dialed.call);
-    await settle();
-    await w.booked('a', 2);
+    const { driver: a, callerDialog, agentDialog, callerChannel, agentChannel } = await w.instanceWithBridge('a');
     const legs = Object.values(await w.redis.hgetall(w.key('a'))).map((j) => JSON.parse(j) as { id: string; partner?: string });
     expect(legs.map((l) => [l.id, l.partner]).sort()).toEqual([
       ['a-call-1', 'a-call-2'],
       ['a-call-2', 'a-call-1'],
     ]);
-    const callerDialog = w.media.latest.callerDialogs[0]!;
-    const agentDialog = w.signaling.uacs[0]!.dialog!;
-    const [callerChannel, agentChannel] = w.media.latest.endpoints;
 
-    a.driver.halt();
+    a.halt();
     const b = await w.instance('b');
     w.signaling.orphanDialogs.add(callerDialog.id).add(agentDialog.id);
-    w.media.latest.otherChannels.add(callerChannel!.uuid).add(agentChannel!.uuid);
+    w.media.latest.otherChannels.add(callerChannel.uuid).add(agentChannel.uuid);
     w.clock.setTime(w.clock.now() + LEGS.leaseMs + 1);
     expect(await b.driver.sweepOrphans()).toBe(0); // still talking
     expect(w.signaling.byes).toEqual([]);
 
     // The caller hangs up: drachtio-server had nobody to give the BYE to; FreeSWITCH ends the caller's channel (media timeout).
     // The caller's dialog gets BYE, the agent's channel is hung up, and (at once or at the next sweep) the agent's phone gets BYE.
-    w.media.latest.otherChannels.delete(callerChannel!.uuid);
+    w.media.latest.otherChannels.delete(callerChannel.uuid);
     const first = await b.driver.sweepOrphans();
     const second = await b.driver.sweepOrphans();
     expect(first + second).toBe(2);
-    expect(w.media.latest.apiCommands).toContain(`uuid_kill ${agentChannel!.uuid}`);
+    expect(w.media.latest.apiCommands).toContain(`uuid_kill ${agentChannel.uuid}`);
     expect([...w.signaling.byes].sort()).toEqual([callerDialog.id, agentDialog.id].sort());
     await eventually(async () => (await w.redis.hlen(w.key('b:orphans'))) === 0, 'orphans forgotten');
     b.driver.halt();
@@ -156,27 +158,17 @@ describe('legs left by an instance that died', () => {
 
   it('a phone that never answers its BYE holds up neither its partner nor the other orphans', async () => {
     const w = world();
-    const a = await w.instance('a');
-    await w.call();
-    const caller = a.incoming[0]!;
-    const dialed = await a.driver.dial({ to: 'sip:1001@198.51.100.200:40312', ringTimeoutMs: 20_000 });
-    if (!dialed.ok) throw new Error('dial failed');
-    void caller.bridge(dialed.call);
-    await settle();
-    await w.booked('a', 2);
-    const callerDialog = w.media.latest.callerDialogs[0]!;
-    const agentDialog = w.signaling.uacs[0]!.dialog!;
-    const agentChannel = w.media.latest.endpoints[1];
-    a.driver.halt();
+    const { driver: a, callerDialog, agentDialog, agentChannel } = await w.instanceWithBridge('a');
+    a.halt();
     const b = await w.instance('b');
     w.signaling.orphanDialogs.add(callerDialog.id).add(agentDialog.id);
     w.signaling.silentPhones.add(callerDialog.id);
-    w.media.latest.otherChannels.add(agentChannel!.uuid);
+    w.media.latest.otherChannels.add(agentChannel.uuid);
     w.clock.setTime(w.clock.now() + LEGS.leaseMs + 1);
     // The caller's channel is gone: its BYE goes out and is never answered; the agent is hung up and gets BYE all the same.
     await b.driver.sweepOrphans();
     await b.driver.sweepOrphans();
-    expect(w.media.latest.apiCommands).toContain(`uuid_kill ${agentChannel!.uuid}`);
+    expect(w.media.latest.apiCommands).toContain(`uuid_kill ${agentChannel.uuid}`);
     expect([...w.signaling.byes].sort()).toEqual([callerDialog.id, agentDialog.id].sort());
     await eventually(async () => (await w.redis.hkeys(w.key('b:orphans'))).length === 1, 'the agent leg forgotten');
     // While its BYE is under way the caller's leg is not sent another one.
