@@ -35,9 +35,16 @@ describe('the service started as npm start does (sim driver)', () => {
 
   const api = adminApi(() => running.apiUrl);
 
-  /** Lets the call run (prompts take virtual time) until the caller is asked for input or the call ends. */
+  /**
+   * Lets the call run (prompts take virtual time) until the caller is asked for input or the call ends.
+   * Each step also lets Redis replies in: under load 200 steps could otherwise pass before the
+   * route lookup came back, and the test looked at a call that had not started yet.
+   */
   const runUntil = async (done: () => boolean) => {
-    for (let i = 0; i < 200 && !done(); i++) await clock.advance(1_000);
+    for (let i = 0; i < 200 && !done(); i++) {
+      await clock.advance(1_000);
+      await new Promise((r) => setTimeout(r, 1));
+    }
   };
 
   beforeAll(async () => {
